@@ -1,0 +1,1 @@
+"""Local tooling: `make dev`, and the AWS seeding that tests and benchmarks share."""

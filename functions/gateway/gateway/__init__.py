@@ -1,0 +1,1 @@
+"""Secure AI Gateway: an OpenAI-compatible chat-completions gateway."""

@@ -1,0 +1,73 @@
+"""`create_app`: the one FastAPI application behind every door.
+
+Mangum (API Gateway), uvicorn under the Lambda Web Adapter (function URL
+streaming) and uvicorn on a laptop all serve what this returns. Every error leaves
+in OpenAI's shape; nothing FastAPI-specific (its 422 body, its HTML 404) escapes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from gateway.api import chat, health, models
+from gateway.errors import GatewayError, InternalError, InvalidRequest, MethodNotAllowed, NotFound
+from gateway.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from gateway.services import Services, build_services
+from gateway.settings import Settings
+
+logger = logging.getLogger("gateway")
+
+API_PREFIXES = ("/api/v1", "/v1")
+
+
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    app = FastAPI(
+        title="Secure AI Gateway",
+        version="0.1.0",
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
+    )
+    app.state.services = services or build_services(settings)
+    app.include_router(health.router)
+    for prefix in API_PREFIXES:
+        app.include_router(models.router, prefix=prefix, tags=["models"])
+        app.include_router(chat.router, prefix=prefix, tags=["chat"])
+    app.add_exception_handler(GatewayError, _gateway_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def _render(error: GatewayError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
+async def _gateway_error(request: Request, exc: GatewayError) -> JSONResponse:
+    return _render(exc)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    if exc.status_code == 405:
+        return _render(MethodNotAllowed(f"{request.method} is not allowed on this route."))
+    if exc.status_code == 404:
+        return _render(NotFound("No such route; the API lives under /api/v1 (or /v1)."))
+    return _render(InvalidRequest("The request could not be processed."))
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return _render(InvalidRequest("The request is not valid."))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # Only the exception's type is logged: its text could quote request content.
+    logger.error("unhandled %s on %s", type(exc).__name__, request.url.path)
+    return _render(InternalError("The gateway failed to handle this request."))

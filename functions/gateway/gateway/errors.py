@@ -1,0 +1,125 @@
+"""The gateway's exceptions, each rendering as one OpenAI-shaped error.
+
+    GatewayError
+    ├── InvalidRequest            400 invalid_request_error / invalid_request (+ param)
+    ├── UnsupportedContent        400 invalid_request_error / unsupported_content
+    ├── SecretDetected            400 invalid_request_error / secret_detected
+    ├── PiiDetected               400 invalid_request_error / pii_detected
+    ├── UpstreamBadRequest        400 invalid_request_error / upstream_bad_request
+    ├── InvalidApiKey             401 authentication_error / invalid_api_key
+    ├── PermissionDenied          403 permission_error / permission_denied
+    ├── ModelNotAllowed           403 permission_error / model_not_allowed
+    ├── ModelNotFound             404 invalid_request_error / model_not_found
+    ├── NotFound                  404 invalid_request_error / not_found
+    ├── MethodNotAllowed          405 invalid_request_error / method_not_allowed
+    ├── RequestTooLarge           413 invalid_request_error / request_too_large
+    ├── RateLimited               429 rate_limit_error / rate_limit_exceeded (+ Retry-After)
+    ├── ScannerError              500 server_error / scanner_error
+    ├── InternalError             500 server_error / internal_error
+    ├── UpstreamError             502 server_error / upstream_error
+    ├── ProviderNotConfigured     503 server_error / provider_not_configured
+    └── UpstreamTimeout           504 server_error / upstream_timeout
+
+Messages are written for the caller and must never carry a key, a secret or a
+personal value: the classes take counts, kinds and locations, not text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class GatewayError(Exception):
+    status: ClassVar[int] = 500
+    type: ClassVar[str] = "server_error"
+    code: ClassVar[str] = "internal_error"
+
+    def __init__(
+        self, message: str, *, param: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "message": self.message,
+                "type": self.type,
+                "param": self.param,
+                "code": self.code,
+            }
+        }
+
+
+class InvalidRequest(GatewayError):
+    status, type, code = 400, "invalid_request_error", "invalid_request"
+
+
+class UnsupportedContent(GatewayError):
+    status, type, code = 400, "invalid_request_error", "unsupported_content"
+
+
+class SecretDetected(GatewayError):
+    status, type, code = 400, "invalid_request_error", "secret_detected"
+
+
+class PiiDetected(GatewayError):
+    status, type, code = 400, "invalid_request_error", "pii_detected"
+
+
+class UpstreamBadRequest(GatewayError):
+    status, type, code = 400, "invalid_request_error", "upstream_bad_request"
+
+
+class InvalidApiKey(GatewayError):
+    status, type, code = 401, "authentication_error", "invalid_api_key"
+
+
+class PermissionDenied(GatewayError):
+    status, type, code = 403, "permission_error", "permission_denied"
+
+
+class ModelNotAllowed(GatewayError):
+    status, type, code = 403, "permission_error", "model_not_allowed"
+
+
+class ModelNotFound(GatewayError):
+    status, type, code = 404, "invalid_request_error", "model_not_found"
+
+
+class NotFound(GatewayError):
+    status, type, code = 404, "invalid_request_error", "not_found"
+
+
+class MethodNotAllowed(GatewayError):
+    status, type, code = 405, "invalid_request_error", "method_not_allowed"
+
+
+class RequestTooLarge(GatewayError):
+    status, type, code = 413, "invalid_request_error", "request_too_large"
+
+
+class RateLimited(GatewayError):
+    status, type, code = 429, "rate_limit_error", "rate_limit_exceeded"
+
+
+class ScannerError(GatewayError):
+    status, type, code = 500, "server_error", "scanner_error"
+
+
+class InternalError(GatewayError):
+    status, type, code = 500, "server_error", "internal_error"
+
+
+class UpstreamError(GatewayError):
+    status, type, code = 502, "server_error", "upstream_error"
+
+
+class ProviderNotConfigured(GatewayError):
+    status, type, code = 503, "server_error", "provider_not_configured"
+
+
+class UpstreamTimeout(GatewayError):
+    status, type, code = 504, "server_error", "upstream_timeout"

@@ -1,0 +1,1 @@
+"""API keys: their format, their DynamoDB store, and the cached authenticator."""

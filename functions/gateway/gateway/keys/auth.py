@@ -1,0 +1,89 @@
+"""Checking a caller's key: cached lookup, constant-time comparison, usage update.
+
+Lookups are cached in-process for `GATEWAY_KEY_CACHE_S` seconds, misses too, so a
+flood of made-up keys costs no DynamoDB reads. The cache never decides alone: every
+accepted request also runs the store's conditional usage update, which re-checks
+revocation, so the documented revocation lag only applies to cached *misses*
+(a key created while its id was cached as unknown).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from gateway.errors import InvalidApiKey
+from gateway.keys.format import hash_key, key_id_of
+from gateway.keys.store import KeyRecord, KeyRevoked, KeyStore
+
+_MAX_CACHED = 10_000
+
+
+class Authenticator:
+    def __init__(
+        self,
+        store: KeyStore,
+        cache_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._ttl = cache_seconds
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._cache: OrderedDict[str, tuple[float, KeyRecord | None]] = OrderedDict()
+
+    async def authenticate(self, authorization: str | None) -> KeyRecord:
+        """The active key behind an `Authorization` header; else 401."""
+        plaintext = _bearer(authorization)
+        key_id = key_id_of(plaintext) if plaintext else None
+        if plaintext is None or key_id is None:
+            raise InvalidApiKey(_MESSAGE)
+        record = await self._lookup(key_id)
+        presented = hash_key(plaintext)
+        # compare_digest runs even when the record is missing, so timing does not
+        # tell a caller whether the id exists.
+        stored = record.key_hash if record else "0" * 64
+        if not hmac.compare_digest(presented, stored) or record is None:
+            raise InvalidApiKey(_MESSAGE)
+        if not record.is_active(self._wall_clock()):
+            raise InvalidApiKey(_MESSAGE)
+        return record
+
+    async def record_use(self, record: KeyRecord) -> None:
+        """Count the request before the upstream call; 401 if the key was revoked meanwhile."""
+        try:
+            await asyncio.to_thread(self._store.record_use, record.key_id, self._wall_clock())
+        except KeyRevoked:
+            self._cache.pop(record.key_id, None)
+            raise InvalidApiKey(_MESSAGE) from None
+
+    async def _lookup(self, key_id: str) -> KeyRecord | None:
+        now = self._clock()
+        cached = self._cache.get(key_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        record = await asyncio.to_thread(self._store.get, key_id)
+        self._cache[key_id] = (now + self._ttl, record)
+        self._cache.move_to_end(key_id)
+        while len(self._cache) > _MAX_CACHED:
+            self._cache.popitem(last=False)
+        return record
+
+
+_MESSAGE = (
+    "Incorrect or missing API key. Send 'Authorization: Bearer sgw-...' with a key "
+    "issued by this gateway."
+)
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None

@@ -1,0 +1,247 @@
+"""One client for every OpenAI-compatible provider.
+
+Retries (connect errors, 429, 5xx) happen only here and only before the response
+has started, so a caller never sees half an answer followed by a different one.
+Backoff is jittered and honours `Retry-After`, but never sleeps past the deadline.
+Provider failures become gateway errors with our own messages: a provider's
+401 is about *our* key, so it is reported as a 502, never as the caller's fault.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from gateway.catalog import Catalog, ModelSpec
+from gateway.errors import (
+    GatewayError,
+    ProviderNotConfigured,
+    UpstreamBadRequest,
+    UpstreamError,
+    UpstreamTimeout,
+)
+from gateway.provider_keys import ProviderKeys
+from gateway.sse import DONE, SSEDecoder
+
+_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_CLIENT_STATUSES = frozenset({400, 404, 413, 422})
+_BACKOFF_BASE_S = 0.25
+_BACKOFF_CAP_S = 4.0
+_PROVIDERS_WITHOUT_KEYS = frozenset({"local"})
+_MAX_ERROR_MESSAGE = 500
+
+
+@dataclass
+class UpstreamStream:
+    """An upstream stream whose response has started: its events and a way to close it."""
+
+    events: AsyncIterator[dict[str, Any]]
+    response: httpx.Response
+
+    async def aclose(self) -> None:
+        """Stop reading: closes the connection, which cancels the provider's work."""
+        aclose = getattr(self.events, "aclose", None)
+        if aclose is not None:
+            await aclose()
+        await self.response.aclose()
+
+
+class UpstreamClient:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        catalog: Catalog,
+        keys: ProviderKeys,
+        *,
+        max_retries: int,
+        idle_timeout_s: float,
+        sanitize_message: Callable[[str], str],
+        sleep: Callable[[float], Any] = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._http = http
+        self._catalog = catalog
+        self._keys = keys
+        self._max_retries = max_retries
+        self._idle_timeout_s = idle_timeout_s
+        self._sanitize = sanitize_message
+        self._sleep = sleep
+        self._jitter = jitter
+
+    async def complete(self, spec: ModelSpec, payload: dict[str, Any], deadline: float) -> dict[str, Any]:
+        """A non-streaming completion as the provider's JSON object."""
+        response = await self._send(spec, payload, deadline)
+        try:
+            async with asyncio.timeout(_remaining(deadline)):
+                raw = await response.aread()
+        except TimeoutError:
+            raise UpstreamTimeout("The provider did not finish answering in time.") from None
+        except httpx.HTTPError:
+            raise UpstreamError("The provider connection failed while reading the answer.") from None
+        finally:
+            await response.aclose()
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not isinstance(body.get("choices"), list):
+            raise UpstreamError("The provider sent an answer that is not a chat completion.")
+        return body
+
+    async def stream(self, spec: ModelSpec, payload: dict[str, Any], deadline: float) -> UpstreamStream:
+        """Open a streaming completion; retries are over once this returns."""
+        response = await self._send(spec, payload, deadline)
+        content_type = response.headers.get("content-type", "")
+        if not content_type.startswith("text/event-stream"):
+            await response.aclose()
+            raise UpstreamError("The provider did not answer with an event stream.")
+        return UpstreamStream(events=self._events(response, deadline), response=response)
+
+    async def _events(self, response: httpx.Response, deadline: float) -> AsyncIterator[dict[str, Any]]:
+        decoder = SSEDecoder()
+        lines = response.aiter_lines()
+        try:
+            while True:
+                try:
+                    async with asyncio.timeout(min(self._idle_timeout_s, _remaining(deadline))):
+                        line = await anext(lines)
+                except StopAsyncIteration:
+                    break
+                for data in decoder.feed(line):
+                    if data == DONE:
+                        return
+                    yield _event(data)
+            for data in decoder.close():
+                if data == DONE:
+                    return
+                yield _event(data)
+            raise UpstreamError("The provider's stream ended before it was complete.")
+        except TimeoutError:
+            raise UpstreamTimeout("The provider stopped sending before the answer was complete.") from None
+        except httpx.HTTPError:
+            raise UpstreamError("The provider connection broke during the answer.") from None
+        finally:
+            await response.aclose()
+
+    async def _send(self, spec: ModelSpec, payload: dict[str, Any], deadline: float) -> httpx.Response:
+        url = self._catalog.base_url(spec.provider) + "/chat/completions"
+        headers = {"content-type": "application/json", "accept": "application/json"}
+        if spec.provider not in _PROVIDERS_WITHOUT_KEYS:
+            key = await self._keys.get(spec.provider)
+            if not key:
+                raise ProviderNotConfigured(
+                    f"No API key is configured for provider '{spec.provider}'."
+                )
+            headers["authorization"] = f"Bearer {key}"
+        if payload.get("stream"):
+            headers["accept"] = "text/event-stream"
+        # Serialised once, so every attempt sends the same bytes with a Content-Length.
+        body = json.dumps({**payload, "model": spec.upstream_model}, ensure_ascii=False).encode()
+        attempt = 0
+        while True:
+            wait: float | None
+            try:
+                async with asyncio.timeout(_remaining(deadline)):
+                    request = self._http.build_request("POST", url, content=body, headers=headers)
+                    response = await self._http.send(request, stream=True)
+            except TimeoutError:
+                raise UpstreamTimeout("The provider did not answer in time.") from None
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError):
+                wait = self._backoff(attempt, None)
+                failure: GatewayError = UpstreamError("The provider could not be reached.")
+            except httpx.TimeoutException:
+                raise UpstreamTimeout("The provider did not answer in time.") from None
+            except httpx.HTTPError:
+                raise UpstreamError("The provider could not be reached.") from None
+            else:
+                if response.status_code < 300:
+                    return response
+                failure = await self._failure(response, spec)
+                wait = (
+                    self._backoff(attempt, response.headers.get("retry-after"))
+                    if response.status_code in _RETRY_STATUSES
+                    else None
+                )
+            if wait is None or attempt >= self._max_retries or wait >= _remaining(deadline):
+                raise failure
+            attempt += 1
+            await self._sleep(wait)
+
+    def _backoff(self, attempt: int, retry_after: str | None) -> float:
+        hinted = _retry_after_seconds(retry_after)
+        if hinted is not None:
+            return hinted
+        ceiling = min(_BACKOFF_CAP_S, _BACKOFF_BASE_S * 2**attempt)
+        return ceiling * (0.5 + self._jitter() / 2)
+
+    async def _failure(self, response: httpx.Response, spec: ModelSpec) -> GatewayError:
+        try:
+            raw = await response.aread()
+        except httpx.HTTPError:
+            raw = b""
+        finally:
+            await response.aclose()
+        status = response.status_code
+        if status in _CLIENT_STATUSES:
+            detail = self._sanitize(_provider_message(raw))[:_MAX_ERROR_MESSAGE]
+            return UpstreamBadRequest(
+                f"The provider rejected the request: {detail}" if detail else "The provider rejected the request."
+            )
+        if status in (401, 403):
+            return UpstreamError(
+                f"Provider '{spec.provider}' refused the gateway's credentials (status {status})."
+            )
+        if status == 429:
+            return UpstreamError(f"Provider '{spec.provider}' is rate limiting the gateway.")
+        return UpstreamError(f"Provider '{spec.provider}' failed (status {status}).")
+
+
+def _remaining(deadline: float) -> float:
+    return max(0.0, deadline - asyncio.get_running_loop().time())
+
+
+def _event(data: str) -> dict[str, Any]:
+    try:
+        event = json.loads(data)
+    except ValueError:
+        raise UpstreamError("The provider sent a malformed stream event.") from None
+    if not isinstance(event, dict):
+        raise UpstreamError("The provider sent a malformed stream event.")
+    if "error" in event and "choices" not in event:
+        raise UpstreamError("The provider reported an error during the answer.")
+    return event
+
+
+def _provider_message(raw: bytes) -> str:
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return ""
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return str(error["message"])
+    if isinstance(body, list) and body and isinstance(body[0], dict):
+        # Gemini's compatibility endpoint wraps its error in a list.
+        return _provider_message(json.dumps(body[0]).encode())
+    return ""
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,137 @@
+"""Shared fixtures: moto over HTTP, the fake provider, and a gateway under uvicorn.
+
+Everything talks over real loopback sockets: boto3 reaches moto's server through
+its endpoint URL, the gateway reaches the fake provider through httpx, and tests
+reach the gateway with httpx or the official openai SDK.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+from moto.server import ThreadedMotoServer
+
+from dev import aws as dev_aws
+from dev.threaded_server import ThreadedServer
+from gateway.app import create_app
+from gateway.services import build_services
+from gateway.settings import Settings
+from tests.fakes.upstream import FakeUpstream
+
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=200, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+PROVIDER_KEYS = {
+    "openai": "sk-fake-openai-provider-key",
+    "google": "fake-google-provider-key",
+    "xai": "xai-fake-provider-key",
+    "deepseek": "sk-fake-deepseek-provider-key",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class AwsClients:
+    endpoint: str
+    dynamodb: Any
+    secretsmanager: Any
+
+
+@dataclass
+class Gateway:
+    url: str
+    api_key: str
+    settings: Settings
+    aws: AwsClients
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/api/v1"
+
+    def headers(self, key: str | None = None) -> dict[str, str]:
+        return {"authorization": f"Bearer {key or self.api_key}"}
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    os.environ.update(
+        {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    )
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_endpoint: str) -> AwsClients:
+    httpx.post(f"{moto_endpoint}/moto-api/reset")
+    return AwsClients(
+        endpoint=moto_endpoint,
+        dynamodb=boto3.client("dynamodb", endpoint_url=moto_endpoint),
+        secretsmanager=boto3.client("secretsmanager", endpoint_url=moto_endpoint),
+    )
+
+
+@pytest.fixture(scope="session")
+def fake_upstream_server() -> Iterator[FakeUpstream]:
+    fake = FakeUpstream().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def upstream(fake_upstream_server: FakeUpstream) -> FakeUpstream:
+    fake_upstream_server.reset()
+    return fake_upstream_server
+
+
+def gateway_settings(upstream_url: str, **overrides: Any) -> Settings:
+    base = Settings(
+        env="dev",
+        keys_table=dev_aws.KEYS_TABLE,
+        providers_secret=dev_aws.PROVIDERS_SECRET,
+        admin_secret=dev_aws.ADMIN_SECRET,
+        base_urls={provider: upstream_url for provider in PROVIDER_KEYS},
+        deadline_s=10,
+        idle_timeout_s=5,
+    )
+    return replace(base, **overrides)
+
+
+@pytest.fixture
+def gateway_factory(aws: AwsClients, upstream: FakeUpstream) -> Iterator[Callable[..., Gateway]]:
+    servers: list[ThreadedServer] = []
+    seeded = dev_aws.seed(aws.dynamodb, aws.secretsmanager, provider_keys=PROVIDER_KEYS)
+
+    def make(**overrides: Any) -> Gateway:
+        settings = gateway_settings(upstream.base_url, **overrides)
+        services = build_services(settings, dynamodb=aws.dynamodb, secretsmanager=aws.secretsmanager)
+        server = ThreadedServer(create_app(settings, services), name="gateway").start()
+        servers.append(server)
+        return Gateway(server.url, seeded.api_key.plaintext, settings, aws)
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def gateway(gateway_factory: Callable[..., Gateway]) -> Gateway:
+    return gateway_factory()

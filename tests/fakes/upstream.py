@@ -1,0 +1,192 @@
+"""A scriptable OpenAI-compatible provider on loopback, for tests and benchmarks.
+
+Tests queue behaviours (`Reply`, `Stream`, `Status`, `Hang`); each request takes the
+next one, or a plain echo when the queue is empty. Every request's exact bytes and
+headers are recorded, so tests assert on what really left the gateway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from dev.threaded_server import ThreadedServer
+
+
+@dataclass
+class Reply:
+    """A non-streaming completion (or a streamed one if the request asks)."""
+
+    content: str = "Hello from the fake provider."
+    reasoning_content: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    usage: dict[str, int] = field(
+        default_factory=lambda: {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12}
+    )
+
+
+@dataclass
+class Stream:
+    """A stream of content pieces, with optional pauses and failures."""
+
+    pieces: list[str] = field(default_factory=lambda: ["Hello", " there", "!"])
+    delay_s: float = 0.0
+    reasoning: list[str] = field(default_factory=list)
+    hold_after_first: threading.Event | None = None
+    send_done: bool = True
+    reset_after: int | None = None  # drop the connection after this many pieces
+    malformed_after: int | None = None  # send a non-JSON data line after this many pieces
+    error_event_after: int | None = None  # send {"error": ...} after this many pieces
+    usage: dict[str, int] = field(
+        default_factory=lambda: {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8}
+    )
+
+
+@dataclass
+class Status:
+    """An error answer."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Hang:
+    """Wait this long before answering with the next behaviour (or an echo)."""
+
+    seconds: float
+    then: Reply | Stream | Status | None = None
+
+
+Behaviour = Reply | Stream | Status | Hang
+
+
+@dataclass
+class Received:
+    body: bytes
+    headers: dict[str, str]
+
+    @property
+    def json(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.body)
+        return data
+
+
+class FakeUpstream:
+    def __init__(self) -> None:
+        self.script: deque[Behaviour] = deque()
+        self.received: list[Received] = []
+        self.streams_closed = threading.Event()
+        self.streams_finished = 0
+        self.app = Starlette(
+            routes=[Route("/v1/chat/completions", self._chat, methods=["POST"])]
+        )
+        self._server = ThreadedServer(self.app, name="fake-upstream")
+
+    @property
+    def base_url(self) -> str:
+        return f"{self._server.url}/v1"
+
+    def reset(self) -> None:
+        self.script.clear()
+        self.received.clear()
+        self.streams_closed.clear()
+        self.streams_finished = 0
+
+    def queue(self, *behaviours: Behaviour) -> None:
+        self.script.extend(behaviours)
+
+    def start(self) -> FakeUpstream:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    async def _chat(self, request: Request) -> Response:
+        raw = await request.body()
+        self.received.append(Received(raw, dict(request.headers)))
+        body = json.loads(raw)
+        behaviour: Behaviour | None = self.script.popleft() if self.script else None
+        while isinstance(behaviour, Hang):
+            await asyncio.sleep(behaviour.seconds)
+            behaviour = behaviour.then
+        if behaviour is None:
+            behaviour = Reply(content=f"echo: {_last_user_text(body)}")
+        if isinstance(behaviour, Status):
+            content = behaviour.body if behaviour.body is not None else {"error": {"message": "fake"}}
+            return JSONResponse(content, status_code=behaviour.status, headers=behaviour.headers)
+        if isinstance(behaviour, Reply):
+            if body.get("stream"):
+                behaviour = Stream(pieces=[behaviour.content], reasoning=[behaviour.reasoning_content or ""])
+            else:
+                return JSONResponse(_completion(body, behaviour))
+        return StreamingResponse(self._events(body, behaviour), media_type="text/event-stream")
+
+    async def _events(self, body: dict[str, Any], stream: Stream) -> AsyncIterator[bytes]:
+        base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": body["model"]}
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+            payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            return f"data: {json.dumps(payload)}\n\n".encode()
+
+        try:
+            yield chunk({"role": "assistant", "content": ""})
+            for piece in stream.reasoning:
+                if piece:
+                    yield chunk({"reasoning_content": piece})
+            for i, piece in enumerate(stream.pieces):
+                if stream.reset_after is not None and i == stream.reset_after:
+                    raise ConnectionResetError("fake reset")
+                if stream.malformed_after is not None and i == stream.malformed_after:
+                    yield b"data: {not json\n\n"
+                if stream.error_event_after is not None and i == stream.error_event_after:
+                    yield b'data: {"error": {"message": "fake failure"}}\n\n'
+                    return
+                yield chunk({"content": piece})
+                if i == 0 and stream.hold_after_first is not None:
+                    await asyncio.to_thread(stream.hold_after_first.wait, 10)
+                if stream.delay_s:
+                    await asyncio.sleep(stream.delay_s)
+            yield chunk({}, "stop")
+            if (body.get("stream_options") or {}).get("include_usage"):
+                yield f"data: {json.dumps({**base, 'choices': [], 'usage': stream.usage})}\n\n".encode()
+            if stream.send_done:
+                yield b"data: [DONE]\n\n"
+            self.streams_finished += 1
+        finally:
+            self.streams_closed.set()
+
+
+def _last_user_text(body: dict[str, Any]) -> str:
+    for message in reversed(body.get("messages", [])):
+        if message.get("role") == "user" and isinstance(message.get("content"), str):
+            return str(message["content"])
+    return ""
+
+
+def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+    if reply.reasoning_content is not None:
+        message["reasoning_content"] = reply.reasoning_content
+    if reply.tool_calls is not None:
+        message["tool_calls"] = reply.tool_calls
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 1,
+        "model": body["model"],
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": reply.usage,
+    }
