@@ -14,7 +14,8 @@ from gateway.settings import PiiMode
 
 
 class _Lenient(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # strict: "yes" is not a boolean and "0.5" is not a number, as with OpenAI itself.
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 class FunctionCall(_Lenient):

@@ -38,12 +38,13 @@ class FakeUpstream:
     received: list[Received] = field(default_factory=list)
     gate: threading.Event | None = None
     gate_timed_out: bool | None = None
+    gate_timeout_s: float = 5.0
 
     @contextmanager
     def hold_after_first_chunk(self, timeout_s: float = 5.0) -> Iterator[threading.Event]:
         self.gate = threading.Event()
         self.gate_timed_out = None
-        self._gate_timeout = timeout_s
+        self.gate_timeout_s = timeout_s
         try:
             yield self.gate
         finally:
@@ -119,7 +120,7 @@ def _handler(state: FakeUpstream) -> type[BaseHTTPRequestHandler]:
             self._write_chunk(_chunk(model, {"content": FIRST_TEXT}))
             gate = state.gate
             if gate is not None:
-                state.gate_timed_out = not gate.wait(state._gate_timeout)
+                state.gate_timed_out = not gate.wait(state.gate_timeout_s)
             self._write_chunk(_chunk(model, {"content": SECOND_TEXT}))
             self._write_chunk(_chunk(model, {}, finish="stop"))
             if include_usage:

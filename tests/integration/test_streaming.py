@@ -1,0 +1,115 @@
+"""Streaming: incremental delivery, framing, usage, failures and cancellation."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from typing import Any
+
+import httpx
+
+from tests.conftest import Gateway
+from tests.fakes.upstream import FakeUpstream, Stream
+
+CHAT = {"model": "openai/gpt-4o-mini", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
+
+
+def events(gateway: Gateway, body: dict[str, Any]) -> tuple[httpx.Response, list[Any]]:
+    with httpx.stream("POST", f"{gateway.api}/chat/completions", headers=gateway.headers(), json=body) as response:
+        raw = response.read().decode()
+    assert raw.endswith("\n\n")
+    frames = [f.removeprefix("data: ") for f in raw.split("\n\n") if f]
+    return response, [f if f == "[DONE]" else json.loads(f) for f in frames]
+
+
+def text_of(frames: list[Any]) -> str:
+    return "".join(
+        c["delta"].get("content", "") for f in frames if isinstance(f, dict) for c in f.get("choices", [])
+    )
+
+
+def test_stream_framing_headers_and_done(gateway: Gateway, upstream: FakeUpstream) -> None:
+    upstream.queue(Stream(pieces=["Hel", "lo", " world"]))
+    response, frames = events(gateway, CHAT)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["x-request-id"].startswith("req_")
+    assert frames[-1] == "[DONE]" and frames.count("[DONE]") == 1
+    assert text_of(frames) == "Hello world"
+    assert all(f["model"] == "openai/gpt-4o-mini" and f["object"] == "chat.completion.chunk" for f in frames[:-1])
+    assert frames[-2]["choices"][0]["finish_reason"] == "stop"
+    assert not any("usage" in f for f in frames[:-1])
+    # The provider is always asked for usage, for limits and audit.
+    assert upstream.received[0].json["stream_options"] == {"include_usage": True}
+
+
+def test_usage_chunk_only_when_asked(gateway: Gateway, upstream: FakeUpstream) -> None:
+    _, frames = events(gateway, {**CHAT, "stream_options": {"include_usage": True}})
+    usage_frame = frames[-2]
+    assert usage_frame["choices"] == [] and usage_frame["usage"]["total_tokens"] == 8
+
+
+def test_first_chunk_arrives_while_upstream_is_still_producing(gateway: Gateway, upstream: FakeUpstream) -> None:
+    release = threading.Event()
+    upstream.queue(Stream(pieces=["first", " second"], hold_after_first=release))
+    with httpx.stream("POST", f"{gateway.api}/chat/completions", headers=gateway.headers(), json=CHAT, timeout=10) as response:
+        lines = response.iter_lines()
+        seen = ""
+        while "first" not in seen:
+            seen += next(lines)
+        # The upstream is parked until we release it: this text came through live.
+        assert not release.is_set() and upstream.streams_finished == 0
+        release.set()
+        rest = "".join(lines)
+    assert "second" in rest and rest.endswith("[DONE]")
+
+
+def test_mid_stream_reset_ends_with_error_event_and_done(gateway: Gateway, upstream: FakeUpstream) -> None:
+    upstream.queue(Stream(pieces=["a", "b", "c"], reset_after=2))
+    _, frames = events(gateway, CHAT)
+    assert frames[-1] == "[DONE]"
+    assert frames[-2]["error"]["type"] == "server_error" and frames[-2]["error"]["code"] == "upstream_error"
+
+
+def test_stream_without_done_is_an_error(gateway: Gateway, upstream: FakeUpstream) -> None:
+    upstream.queue(Stream(pieces=["a"], send_done=False))
+    _, frames = events(gateway, CHAT)
+    assert frames[-1] == "[DONE]" and frames[-2]["error"]["code"] == "upstream_error"
+
+
+def test_malformed_and_error_events(gateway: Gateway, upstream: FakeUpstream) -> None:
+    upstream.queue(Stream(pieces=["a", "b"], malformed_after=1), Stream(pieces=["a", "b"], error_event_after=1))
+    for _ in range(2):
+        _, frames = events(gateway, CHAT)
+        assert text_of(frames) == "a"
+        assert frames[-2]["error"]["code"] == "upstream_error" and "fake" not in json.dumps(frames[-2])
+        assert frames[-1] == "[DONE]"
+
+
+def test_idle_upstream_times_out_mid_stream(gateway_factory, upstream: FakeUpstream) -> None:  # type: ignore[no-untyped-def]
+    gateway = gateway_factory(idle_timeout_s=0.3)
+    release = threading.Event()
+    upstream.queue(Stream(pieces=["a", "b"], hold_after_first=release))
+    _, frames = events(gateway, CHAT)
+    release.set()
+    assert frames[-2]["error"]["code"] == "upstream_timeout" and frames[-1] == "[DONE]"
+
+
+def test_client_disconnect_cancels_the_upstream_call(gateway: Gateway, upstream: FakeUpstream) -> None:
+    upstream.queue(Stream(pieces=["tick"] * 2000, delay_s=0.01))
+    body = json.dumps(CHAT).encode()
+    host, port = gateway.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(
+            b"POST /api/v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+            + f"authorization: Bearer {gateway.api_key}\r\ncontent-length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        received = b""
+        while b"tick" not in received:
+            received += sock.recv(65536)
+    # The gateway noticed and closed its provider connection long before 2000 ticks.
+    assert upstream.streams_closed.wait(5)
+    assert upstream.streams_finished == 0

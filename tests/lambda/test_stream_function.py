@@ -1,0 +1,88 @@
+"""StreamFunction as the Lambda Web Adapter runs it: run.sh, readiness on /health, HTTP per event.
+
+Function URL (`url-*`) and REST API (`rest-*`) events are translated into the
+requests the adapter would make; streamed answers must arrive in pieces while the
+upstream is still producing (the adapter relays chunks as they come in
+response_stream mode, so what uvicorn sends incrementally reaches the caller).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from conftest import PROVIDER_KEY, Stack, event_names, load_event
+from expectations import EXPECTED
+from samharness import web_adapter
+from samharness.checks import check_response
+from samharness.fake_upstream import FIRST_TEXT
+
+
+# One worker runs every test of this module: they share one warm function process.
+pytestmark = pytest.mark.xdist_group("lambda")
+
+
+@pytest.fixture(scope="module")
+def adapter(stack: Stack) -> Iterator[web_adapter.RunningAdapter]:
+    fn = stack.functions["StreamFunction"]
+    assert fn.uses_web_adapter
+    with web_adapter.start(
+        fn.code_dir,
+        fn.handler,
+        fn.local_layer_dirs,
+        stack.environment(fn),
+        os.path.dirname(sys.executable),
+        stack.log_dir,
+        fn.logical_id,
+        fn.timeout,
+    ) as running:
+        yield running
+
+
+def test_readiness_path_answers_200(adapter: web_adapter.RunningAdapter) -> None:
+    response = httpx.get(f"{adapter.base_url}/health", timeout=5)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", event_names("url-") + event_names("rest-"))
+def test_event(name: str, stack: Stack, adapter: web_adapter.RunningAdapter) -> None:
+    before = len(stack.fake.received)
+    response = adapter.invoke(load_event(name))
+    check_response(
+        name,
+        EXPECTED[name],
+        response.status,
+        dict(response.headers),
+        response.body,
+        stack.fake.received[before:],
+        PROVIDER_KEY,
+    )
+
+
+@pytest.mark.parametrize("name", ["url-chat-stream", "rest-chat-stream"])
+def test_first_chunk_arrives_while_upstream_is_still_producing(
+    name: str, stack: Stack, adapter: web_adapter.RunningAdapter
+) -> None:
+    """The fake upstream sends its first chunk, then waits for the test's go-ahead.
+
+    If anything between uvicorn and the caller buffered the stream, the first text
+    could not arrive before the go-ahead and the upstream's wait would time out.
+    """
+    released_at: list[float] = []
+    with stack.fake.hold_after_first_chunk(timeout_s=5.0) as gate:
+
+        def on_chunk(partial: web_adapter.StreamedResponse) -> None:
+            if not gate.is_set() and FIRST_TEXT[:40].encode() in partial.body:
+                released_at.append(time.monotonic())
+                gate.set()
+
+        response = adapter.invoke(load_event(name), on_chunk=on_chunk)
+    assert response.status == 200
+    assert released_at, "the first text only arrived after the upstream finished: the stream was buffered"
+    assert stack.fake.gate_timed_out is False
+    assert response.body.rstrip().endswith(b"data: [DONE]")
+    assert len(response.chunks) > 1

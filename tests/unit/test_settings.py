@@ -1,0 +1,48 @@
+import pytest
+
+from gateway.settings import Settings, SettingsError
+
+
+def test_defaults_match_the_design() -> None:
+    s = Settings.from_env({})
+    assert (s.env, s.pii_floor, s.secrets_mode, s.stream_holdback) == ("prod", "disabled", "block", 96)
+    assert (s.max_body_bytes, s.deadline_s, s.key_cache_s) == (1_048_576, 300, 30)
+    assert (s.default_rpm, s.default_tpd, s.phone_regions) == (60, 1_000_000, ("US",))
+    assert not s.local_echo and not s.docs_enabled and s.base_urls == {}
+
+
+def test_environment_is_read() -> None:
+    s = Settings.from_env(
+        {
+            "GATEWAY_ENV": "dev",
+            "GATEWAY_OPENAI_BASE_URL": "http://127.0.0.1:9/v1/",
+            "GATEWAY_PII_FLOOR": "OBFUSCATE",
+            "GATEWAY_PII_ALLOW": "@corp.example, 10.0.0.0/8",
+            "GATEWAY_PHONE_REGIONS": "us,gb",
+            "GATEWAY_MODEL_MAP": '{"google/gemini-2.0-flash-exp": "gemini-2.5-flash"}',
+            "GATEWAY_LOCAL_ECHO": "1",
+            "OPENAI_API_KEY": "sk-local",
+        }
+    )
+    assert s.base_urls == {"openai": "http://127.0.0.1:9/v1"}
+    assert s.pii_floor == "obfuscate" and s.docs_enabled and s.local_echo
+    assert s.pii_allow == ("@corp.example", "10.0.0.0/8") and s.phone_regions == ("US", "GB")
+    assert s.model_map == {"google/gemini-2.0-flash-exp": "gemini-2.5-flash"}
+    assert s.provider_keys_env == {"openai": "sk-local"}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("GATEWAY_PII_FLOOR", "lenient"),
+        ("GATEWAY_SECRETS", "allow"),
+        ("GATEWAY_MAX_BODY_BYTES", "lots"),
+        ("GATEWAY_STREAM_HOLDBACK", "2"),
+        ("GATEWAY_MODEL_MAP", "[1]"),
+        ("GATEWAY_RESTORE_IN_URLS", "maybe"),
+    ],
+)
+def test_bad_values_fail_loudly(name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({name: value})
+    assert name in str(info.value)
