@@ -39,9 +39,7 @@ def create_table(dynamodb: Any, name: str = KEYS_TABLE) -> None:
     )
 
 
-def create_secrets(
-    secretsmanager: Any, provider_keys: Mapping[str, str], admin_key: str
-) -> None:
+def create_secrets(secretsmanager: Any, provider_keys: Mapping[str, str], admin_key: str) -> None:
     secretsmanager.create_secret(Name=PROVIDERS_SECRET, SecretString=json.dumps(dict(provider_keys)))
     secretsmanager.create_secret(Name=ADMIN_SECRET, SecretString=admin_key)
 

@@ -97,8 +97,10 @@ layer = build / "MaskingLayer"
 if not (layer / "python" / "masking" / "__init__.py").is_file():
     failures.append("MaskingLayer: python/masking/__init__.py missing (the layer must land at /opt/python/masking)")
 
-template = (build / "template.yaml").read_text()
-arch = "x86_64" if "- x86_64" in template else "arm64"
+from samtranslator.yaml_helper import yaml_parse
+
+# The Architecture parameter's default is what sam build targets without overrides.
+arch = yaml_parse(Path("template.yaml").read_text())["Parameters"]["Architecture"]["Default"]
 layer_size = size(layer)
 print(f"target architecture: {arch}")
 print(f"{'artifact':<28}{'unzipped MB':>12}")

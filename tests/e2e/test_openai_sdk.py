@@ -59,7 +59,8 @@ def test_errors_are_typed_sdk_exceptions(gateway_process: GatewayProcess, upstre
     messages = [{"role": "user", "content": "hi"}]
     with pytest.raises(openai.AuthenticationError) as auth:
         client(gateway_process, key="sgw-0123456789ab-" + "x" * 43).chat.completions.create(
-            model="openai/gpt-4o-mini", messages=messages  # type: ignore[arg-type]
+            model="openai/gpt-4o-mini",
+            messages=messages,  # type: ignore[arg-type]
         )
     assert auth.value.code == "invalid_api_key"
     with pytest.raises(openai.NotFoundError) as missing:
@@ -67,7 +68,9 @@ def test_errors_are_typed_sdk_exceptions(gateway_process: GatewayProcess, upstre
     assert missing.value.code == "model_not_found"
     with pytest.raises(openai.BadRequestError) as bad:
         client(gateway_process).chat.completions.create(
-            model="openai/gpt-4o-mini", messages=messages, temperature=5  # type: ignore[arg-type]
+            model="openai/gpt-4o-mini",
+            messages=messages,
+            temperature=5,  # type: ignore[arg-type]
         )
     assert bad.value.code == "invalid_request" and bad.value.param == "temperature"
     upstream.queue(Status(500), Status(500), Status(500))
@@ -82,7 +85,9 @@ def test_no_key_or_prompt_in_process_output(gateway_process: GatewayProcess, ups
     sdk.chat.completions.create(model="openai/gpt-4o-mini", messages=[{"role": "user", "content": planted}])
     upstream.queue(Status(400, body={"error": {"message": f"bad {planted}"}}))
     with pytest.raises(openai.BadRequestError):
-        sdk.chat.completions.create(model="openai/gpt-4o-mini", messages=[{"role": "user", "content": planted}])
+        sdk.chat.completions.create(
+            model="openai/gpt-4o-mini", messages=[{"role": "user", "content": planted}]
+        )
     with pytest.raises(openai.AuthenticationError):
         client(gateway_process, key=f"sgw-{planted}").models.list()
     output = gateway_process.read_output()

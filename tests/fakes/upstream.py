@@ -89,9 +89,7 @@ class FakeUpstream:
         self.received: list[Received] = []
         self.streams_closed = threading.Event()
         self.streams_finished = 0
-        self.app = Starlette(
-            routes=[Route("/v1/chat/completions", self._chat, methods=["POST"])]
-        )
+        self.app = Starlette(routes=[Route("/v1/chat/completions", self._chat, methods=["POST"])])
         self._server = ThreadedServer(self.app, name="fake-upstream")
 
     @property
@@ -135,7 +133,12 @@ class FakeUpstream:
         return StreamingResponse(self._events(body, behaviour), media_type="text/event-stream")
 
     async def _events(self, body: dict[str, Any], stream: Stream) -> AsyncIterator[bytes]:
-        base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": body["model"]}
+        base = {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": body["model"],
+        }
 
         def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
             payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}

@@ -56,7 +56,10 @@ def test_unknown_fields_are_never_forwarded(gateway: Gateway, upstream: FakeUpst
 
 def test_system_field_replaces_the_default_persona(gateway: Gateway, upstream: FakeUpstream) -> None:
     post(gateway, {**CHAT, "system": "You are terse."})
-    post(gateway, {**CHAT, "messages": [{"role": "system", "content": "Mine."}, {"role": "user", "content": "hi"}]})
+    post(
+        gateway,
+        {**CHAT, "messages": [{"role": "system", "content": "Mine."}, {"role": "user", "content": "hi"}]},
+    )
     first, second = (r.json["messages"] for r in upstream.received)
     assert first[0] == {"role": "system", "content": "You are terse."} and len(first) == 2
     assert second[0] == {"role": "system", "content": "Mine."} and len(second) == 2
@@ -76,8 +79,13 @@ def test_model_mapping_and_alias(gateway_factory, upstream: FakeUpstream) -> Non
 
 def test_reasoner_quirks(gateway: Gateway, upstream: FakeUpstream) -> None:
     upstream.queue(Reply(content="42", reasoning_content="Let me think."))
-    body = {**CHAT, "model": "deepseek/deepseek-reasoner", "temperature": 0.2, "top_p": 0.9,
-            "tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]}
+    body = {
+        **CHAT,
+        "model": "deepseek/deepseek-reasoner",
+        "temperature": 0.2,
+        "top_p": 0.9,
+        "tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}],
+    }
     response = post(gateway, body)
     message = response.json()["choices"][0]["message"]
     assert message == {"role": "assistant", "content": "42", "reasoning_content": "Let me think."}

@@ -24,13 +24,20 @@ def cli(aws: AwsClients, *args: str) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "functions/gateway"), os.environ.get("PYTHONPATH", "")]),
     }
     return subprocess.run(
-        [sys.executable, "-m", "gateway.keys", *args], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "gateway.keys", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
 def test_create_use_list_revoke(gateway: Gateway) -> None:
     aws = gateway.aws
-    created = cli(aws, "create", "--name", "alice", "--model", "openai/gpt-4o-mini", "--pii-floor", "obfuscate")
+    created = cli(
+        aws, "create", "--name", "alice", "--model", "openai/gpt-4o-mini", "--pii-floor", "obfuscate"
+    )
     assert created.returncode == 0, created.stderr
     record = json.loads(created.stdout)
     key = record["key"]

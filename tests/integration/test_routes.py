@@ -51,7 +51,12 @@ def test_models_list_in_openai_shape(gateway: Gateway, prefix: str) -> None:
 def test_model_ids_with_a_slash_raw_or_encoded(gateway: Gateway, path: str) -> None:
     response = httpx.get(f"{gateway.api}/models/{path}", headers=gateway.headers())
     assert response.status_code == 200
-    assert response.json() == {"id": "openai/gpt-4o", "object": "model", "created": 1700000000, "owned_by": "openai"}
+    assert response.json() == {
+        "id": "openai/gpt-4o",
+        "object": "model",
+        "created": 1700000000,
+        "owned_by": "openai",
+    }
 
 
 def test_grok_alias_resolves(gateway: Gateway) -> None:
@@ -62,7 +67,9 @@ def test_grok_alias_resolves(gateway: Gateway) -> None:
 def test_unknown_model(gateway: Gateway, upstream: FakeUpstream) -> None:
     response = httpx.get(f"{gateway.api}/models/acme/nope", headers=gateway.headers())
     assert response.status_code == 404 and error_of(response)["code"] == "model_not_found"
-    response = httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(), json={**CHAT, "model": "acme/nope"})
+    response = httpx.post(
+        f"{gateway.api}/chat/completions", headers=gateway.headers(), json={**CHAT, "model": "acme/nope"}
+    )
     error = error_of(response)
     assert response.status_code == 404 and error["code"] == "model_not_found" and error["param"] == "model"
     assert "acme" not in error["message"]
@@ -85,9 +92,19 @@ def test_docs_only_in_dev(gateway_factory: Callable[..., Gateway]) -> None:
 
 @pytest.mark.parametrize(
     "authorization",
-    [None, "", "Bearer", "Basic abc", "Bearer sk-not-ours", "Bearer " + generate_key().plaintext, "Bearer sgw-0123456789ab-" + "A" * 43],
+    [
+        None,
+        "",
+        "Bearer",
+        "Basic abc",
+        "Bearer sk-not-ours",
+        "Bearer " + generate_key().plaintext,
+        "Bearer sgw-0123456789ab-" + "A" * 43,
+    ],
 )
-def test_bad_keys_get_401_and_no_upstream_call(gateway: Gateway, upstream: FakeUpstream, authorization: str | None) -> None:
+def test_bad_keys_get_401_and_no_upstream_call(
+    gateway: Gateway, upstream: FakeUpstream, authorization: str | None
+) -> None:
     headers = {"authorization": authorization} if authorization is not None else {}
     for method, path in (("GET", "/models"), ("POST", "/chat/completions")):
         response = httpx.request(method, f"{gateway.api}{path}", headers=headers, json=CHAT)
@@ -95,7 +112,10 @@ def test_bad_keys_get_401_and_no_upstream_call(gateway: Gateway, upstream: FakeU
         assert response.status_code == 401 and error["type"] == "authentication_error"
         assert error["code"] == "invalid_api_key"
         if authorization:
-            assert authorization.split(" ")[-1] not in response.text or authorization.split(" ")[-1] in ("Bearer", "abc")
+            assert authorization.split(" ")[-1] not in response.text or authorization.split(" ")[-1] in (
+                "Bearer",
+                "abc",
+            )
     assert upstream.received == []
 
 
@@ -126,7 +146,9 @@ def test_key_restricted_to_models(gateway: Gateway, upstream: FakeUpstream) -> N
     listed = httpx.get(f"{gateway.api}/models", headers=gateway.headers(key.plaintext)).json()
     assert [m["id"] for m in listed["data"]] == ["openai/gpt-4o-mini"]
     response = httpx.post(
-        f"{gateway.api}/chat/completions", headers=gateway.headers(key.plaintext), json={**CHAT, "model": "openai/gpt-4o"}
+        f"{gateway.api}/chat/completions",
+        headers=gateway.headers(key.plaintext),
+        json={**CHAT, "model": "openai/gpt-4o"},
     )
     assert response.status_code == 403 and error_of(response)["code"] == "model_not_allowed"
     assert upstream.received == []
@@ -149,22 +171,58 @@ def test_expired_key(gateway: Gateway) -> None:
         (b'{"messages": [{"role": "user", "content": "hi"}]}', "model"),
         (b'{"model": "openai/gpt-4o-mini"}', "messages"),
         (b'{"model": "openai/gpt-4o-mini", "messages": []}', "messages"),
-        (b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "wizard", "content": "hi"}]}', "messages[0].role"),
-        (b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": 5}]}', "messages[0].content"),
-        (b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "temperature": 3}', "temperature"),
-        (b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "pii": "lenient"}', "pii"),
-        (b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "web_search": "yes"}', "web_search"),
-        (b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "stream": "often"}', "stream"),
-        (b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 0}', "max_tokens"),
-        (b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "system": 7}', "system"),
-        (b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "stop": ["a","b","c","d","e"]}', "stop"),
-        (b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "' + b"\xff\xfe" + b'"}]}', None),
+        (
+            b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "wizard", "content": "hi"}]}',
+            "messages[0].role",
+        ),
+        (
+            b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": 5}]}',
+            "messages[0].content",
+        ),
+        (
+            b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "temperature": 3}',
+            "temperature",
+        ),
+        (
+            b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "pii": "lenient"}',
+            "pii",
+        ),
+        (
+            b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "web_search": "yes"}',
+            "web_search",
+        ),
+        (
+            b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "stream": "often"}',
+            "stream",
+        ),
+        (
+            b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 0}',
+            "max_tokens",
+        ),
+        (
+            b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "system": 7}',
+            "system",
+        ),
+        (
+            b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}], "stop": ["a","b","c","d","e"]}',
+            "stop",
+        ),
+        (
+            b'{"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "'
+            + b"\xff\xfe"
+            + b'"}]}',
+            None,
+        ),
         (b'{"model": "x", "messages": ' + b"[" * 200 + b"]" * 200 + b"}", None),
     ],
 )
-def test_invalid_requests_get_openai_400s(gateway: Gateway, upstream: FakeUpstream, body: bytes, param: str | None) -> None:
+def test_invalid_requests_get_openai_400s(
+    gateway: Gateway, upstream: FakeUpstream, body: bytes, param: str | None
+) -> None:
     response = httpx.post(
-        f"{gateway.api}/chat/completions", headers={**gateway.headers(), "content-type": "application/json"}, content=body
+        f"{gateway.api}/chat/completions",
+        headers={**gateway.headers(), "content-type": "application/json"},
+        content=body,
     )
     error = error_of(response)
     assert response.status_code == 400, response.text

@@ -16,7 +16,9 @@ CHAT = {"model": "openai/gpt-4o-mini", "stream": True, "messages": [{"role": "us
 
 
 def events(gateway: Gateway, body: dict[str, Any]) -> tuple[httpx.Response, list[Any]]:
-    with httpx.stream("POST", f"{gateway.api}/chat/completions", headers=gateway.headers(), json=body) as response:
+    with httpx.stream(
+        "POST", f"{gateway.api}/chat/completions", headers=gateway.headers(), json=body
+    ) as response:
         raw = response.read().decode()
     assert raw.endswith("\n\n")
     frames = [f.removeprefix("data: ") for f in raw.split("\n\n") if f]
@@ -38,7 +40,9 @@ def test_stream_framing_headers_and_done(gateway: Gateway, upstream: FakeUpstrea
     assert response.headers["x-request-id"].startswith("req_")
     assert frames[-1] == "[DONE]" and frames.count("[DONE]") == 1
     assert text_of(frames) == "Hello world"
-    assert all(f["model"] == "openai/gpt-4o-mini" and f["object"] == "chat.completion.chunk" for f in frames[:-1])
+    assert all(
+        f["model"] == "openai/gpt-4o-mini" and f["object"] == "chat.completion.chunk" for f in frames[:-1]
+    )
     assert frames[-2]["choices"][0]["finish_reason"] == "stop"
     assert not any("usage" in f for f in frames[:-1])
     # The provider is always asked for usage, for limits and audit.
@@ -51,10 +55,14 @@ def test_usage_chunk_only_when_asked(gateway: Gateway, upstream: FakeUpstream) -
     assert usage_frame["choices"] == [] and usage_frame["usage"]["total_tokens"] == 8
 
 
-def test_first_chunk_arrives_while_upstream_is_still_producing(gateway: Gateway, upstream: FakeUpstream) -> None:
+def test_first_chunk_arrives_while_upstream_is_still_producing(
+    gateway: Gateway, upstream: FakeUpstream
+) -> None:
     release = threading.Event()
     upstream.queue(Stream(pieces=["first", " second"], hold_after_first=release))
-    with httpx.stream("POST", f"{gateway.api}/chat/completions", headers=gateway.headers(), json=CHAT, timeout=10) as response:
+    with httpx.stream(
+        "POST", f"{gateway.api}/chat/completions", headers=gateway.headers(), json=CHAT, timeout=10
+    ) as response:
         lines = response.iter_lines()
         seen = ""
         while "first" not in seen:
@@ -80,7 +88,9 @@ def test_stream_without_done_is_an_error(gateway: Gateway, upstream: FakeUpstrea
 
 
 def test_malformed_and_error_events(gateway: Gateway, upstream: FakeUpstream) -> None:
-    upstream.queue(Stream(pieces=["a", "b"], malformed_after=1), Stream(pieces=["a", "b"], error_event_after=1))
+    upstream.queue(
+        Stream(pieces=["a", "b"], malformed_after=1), Stream(pieces=["a", "b"], error_event_after=1)
+    )
     for _ in range(2):
         _, frames = events(gateway, CHAT)
         assert text_of(frames) == "a"

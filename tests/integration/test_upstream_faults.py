@@ -16,7 +16,10 @@ CHAT = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": 
 
 def post(gateway: Gateway, stream: bool = False) -> httpx.Response:
     return httpx.post(
-        f"{gateway.api}/chat/completions", headers=gateway.headers(), json={**CHAT, "stream": stream}, timeout=30
+        f"{gateway.api}/chat/completions",
+        headers=gateway.headers(),
+        json={**CHAT, "stream": stream},
+        timeout=30,
     )
 
 
@@ -35,7 +38,9 @@ def test_5xx_is_retried_then_reported_as_502(gateway: Gateway, upstream: FakeUps
     upstream.queue(Status(status), Status(status), Status(status))
     response = post(gateway)
     error = response.json()["error"]
-    assert response.status_code == 502 and error["code"] == "upstream_error" and error["type"] == "server_error"
+    assert (
+        response.status_code == 502 and error["code"] == "upstream_error" and error["type"] == "server_error"
+    )
     assert len(upstream.received) == 3  # one try and max_retries=2
 
 
@@ -46,8 +51,12 @@ def test_transient_5xx_then_success(gateway: Gateway, upstream: FakeUpstream) ->
 
 
 @pytest.mark.parametrize("status", [400, 404, 422])
-def test_provider_rejection_is_a_400_with_its_message(gateway: Gateway, upstream: FakeUpstream, status: int) -> None:
-    upstream.queue(Status(status, body={"error": {"message": "This model's maximum context length is 128000 tokens."}}))
+def test_provider_rejection_is_a_400_with_its_message(
+    gateway: Gateway, upstream: FakeUpstream, status: int
+) -> None:
+    upstream.queue(
+        Status(status, body={"error": {"message": "This model's maximum context length is 128000 tokens."}})
+    )
     response = post(gateway)
     error = response.json()["error"]
     assert response.status_code == 400 and error["code"] == "upstream_bad_request"
@@ -56,7 +65,9 @@ def test_provider_rejection_is_a_400_with_its_message(gateway: Gateway, upstream
 
 
 @pytest.mark.parametrize("status", [401, 403])
-def test_provider_auth_failure_is_ours_not_the_callers(gateway: Gateway, upstream: FakeUpstream, status: int) -> None:
+def test_provider_auth_failure_is_ours_not_the_callers(
+    gateway: Gateway, upstream: FakeUpstream, status: int
+) -> None:
     upstream.queue(Status(status, body={"error": {"message": "Incorrect API key provided: sk-fake***key"}}))
     response = post(gateway)
     assert response.status_code == 502 and response.json()["error"]["code"] == "upstream_error"
@@ -80,7 +91,9 @@ def test_retry_after_beyond_the_deadline_is_not_waited_for(
     assert len(upstream.received) == 1
 
 
-def test_slow_provider_hits_the_deadline(gateway_factory: Callable[..., Gateway], upstream: FakeUpstream) -> None:
+def test_slow_provider_hits_the_deadline(
+    gateway_factory: Callable[..., Gateway], upstream: FakeUpstream
+) -> None:
     gateway = gateway_factory(deadline_s=1)
     upstream.queue(Hang(3))
     started = time.monotonic()
@@ -98,15 +111,17 @@ def test_unreachable_provider(gateway_factory: Callable[..., Gateway], upstream:
     assert response.status_code == 502 and response.json()["error"]["code"] == "upstream_error"
 
 
-
-
 def test_missing_provider_key_is_503(gateway_factory: Callable[..., Gateway], upstream: FakeUpstream) -> None:
     gateway = gateway_factory(providers_secret=None, provider_keys_env={"openai": "sk-env"})
     response = httpx.post(
         f"{gateway.api}/chat/completions", headers=gateway.headers(), json={**CHAT, "model": "xai/grok-beta"}
     )
     error = response.json()["error"]
-    assert response.status_code == 503 and error["code"] == "provider_not_configured" and "xai" in error["message"]
+    assert (
+        response.status_code == 503
+        and error["code"] == "provider_not_configured"
+        and "xai" in error["message"]
+    )
     assert upstream.received == []
     assert post(gateway).status_code == 200
     assert upstream.received[0].headers["authorization"] == "Bearer sk-env"

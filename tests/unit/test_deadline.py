@@ -3,7 +3,9 @@ from types import SimpleNamespace
 
 from gateway.deadline import HTTP_API_CAP_S, MARGIN_S, seconds_left
 
-HTTP_API_EVENT = {"requestContext": {"apiId": "abc123", "domainName": "abc123.execute-api.us-east-1.amazonaws.com"}}
+HTTP_API_EVENT = {
+    "requestContext": {"apiId": "abc123", "domainName": "abc123.execute-api.us-east-1.amazonaws.com"}
+}
 URL_EVENT = {"requestContext": {"apiId": "xyz", "domainName": "xyz.lambda-url.us-east-1.on.aws"}}
 
 

@@ -45,5 +45,10 @@ def test_mapping_and_body(name: str) -> None:
     error = cls("message for the caller", param="messages[0]")
     assert (cls.status, cls.type, cls.code) == EXPECTED[name]
     assert error.body() == {
-        "error": {"message": "message for the caller", "type": cls.type, "param": "messages[0]", "code": cls.code}
+        "error": {
+            "message": "message for the caller",
+            "type": cls.type,
+            "param": "messages[0]",
+            "code": cls.code,
+        }
     }

@@ -15,8 +15,16 @@ def test_generated_keys_are_prefixed_unique_and_parse_back() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "sgw-", "sk-abc", "sgw-0123456789ab", "sgw-0123456789AB-" + "a" * 43, "sgw-0123456789ab-" + "a" * 42,
-     "sgw-0123456789ab-" + "a" * 43 + "x", " sgw-0123456789ab-" + "a" * 43],
+    [
+        "",
+        "sgw-",
+        "sk-abc",
+        "sgw-0123456789ab",
+        "sgw-0123456789AB-" + "a" * 43,
+        "sgw-0123456789ab-" + "a" * 42,
+        "sgw-0123456789ab-" + "a" * 43 + "x",
+        " sgw-0123456789ab-" + "a" * 43,
+    ],
 )
 def test_malformed_keys_have_no_id(text: str) -> None:
     assert key_id_of(text) is None

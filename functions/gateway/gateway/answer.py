@@ -159,9 +159,7 @@ def _released(index: int, guards: GuardSet) -> dict[str, Any]:
     delta: dict[str, Any] = {}
     for name, tool_index, text in guards.flush(index):
         if name == "arguments":
-            delta.setdefault("tool_calls", []).append(
-                {"index": tool_index, "function": {"arguments": text}}
-            )
+            delta.setdefault("tool_calls", []).append({"index": tool_index, "function": {"arguments": text}})
         else:
             delta[name] = text
     return {"index": index, "delta": delta, "finish_reason": None} if delta else {}

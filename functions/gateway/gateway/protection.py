@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import masking
-
 from gateway.errors import (
     InvalidRequest,
     PiiDetected,
@@ -35,6 +34,9 @@ def masking_config(settings: Settings) -> masking.MaskingConfig:
     )
 
 
+_RANK: dict[str, int] = {mode: rank for rank, mode in enumerate(PII_MODES)}
+
+
 def effective_mode(*modes: str | None) -> PiiMode:
     """The strictest of the given modes (request, header, key floor, deployment floor)."""
     strictest = 0
@@ -42,10 +44,8 @@ def effective_mode(*modes: str | None) -> PiiMode:
         if mode is None:
             continue
         if mode not in PII_MODES:
-            raise InvalidRequest(
-                f"PII mode must be one of {', '.join(PII_MODES)}.", param="pii"
-            )
-        strictest = max(strictest, PII_MODES.index(mode))  # type: ignore[arg-type]
+            raise InvalidRequest(f"PII mode must be one of {', '.join(PII_MODES)}.", param="pii")
+        strictest = max(strictest, _RANK[mode])
     return PII_MODES[strictest]
 
 
@@ -61,7 +61,7 @@ class Protected:
     redactions: dict[str, int] = field(default_factory=dict)
 
     def headers(self) -> dict[str, str]:
-        headers = {"x-gateway-pii-mode": self.mode}
+        headers: dict[str, str] = {"x-gateway-pii-mode": self.mode}
         if self.pii_counts:
             headers["x-gateway-pii-masked"] = _counts(self.pii_counts)
         if self.secret_counts:
@@ -86,8 +86,7 @@ def protect(payload: dict[str, Any], mode: PiiMode, config: masking.MaskingConfi
         ) from None
     except masking.UnsupportedContent as exc:
         raise UnsupportedContent(
-            "Only text content can be scanned; this deployment refuses image, audio and "
-            "file parts.",
+            "Only text content can be scanned; this deployment refuses image, audio and file parts.",
             param=exc.location,
         ) from None
     except Exception:

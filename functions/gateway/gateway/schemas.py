@@ -79,9 +79,7 @@ class ChatCompletionRequest(_Lenient):
         return value
 
     def has_custom_system_prompt(self) -> bool:
-        return self.system is not None or any(
-            m.role in ("system", "developer") for m in self.messages
-        )
+        return self.system is not None or any(m.role in ("system", "developer") for m in self.messages)
 
 
 # Fields forwarded upstream as given (after the catalog drops what a model rejects).

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
-import masking
 
+import masking
 from gateway.catalog import Catalog
 from gateway.keys.auth import Authenticator
 from gateway.keys.store import KeyStore
@@ -91,7 +91,7 @@ def _lazy(client: Any, service: str) -> Any:
     def factory() -> Any:
         if client is not None:
             return client
-        import boto3  # noqa: PLC0415 - deferred: see module docstring
+        import boto3
 
         return boto3.client(service)  # type: ignore[call-overload]
 

@@ -75,8 +75,7 @@ class Authenticator:
 
 
 _MESSAGE = (
-    "Incorrect or missing API key. Send 'Authorization: Bearer sgw-...' with a key "
-    "issued by this gateway."
+    "Incorrect or missing API key. Send 'Authorization: Bearer sgw-...' with a key issued by this gateway."
 )
 
 

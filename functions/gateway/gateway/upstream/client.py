@@ -137,9 +137,7 @@ class UpstreamClient:
         if spec.provider not in _PROVIDERS_WITHOUT_KEYS:
             key = await self._keys.get(spec.provider)
             if not key:
-                raise ProviderNotConfigured(
-                    f"No API key is configured for provider '{spec.provider}'."
-                )
+                raise ProviderNotConfigured(f"No API key is configured for provider '{spec.provider}'.")
             headers["authorization"] = f"Bearer {key}"
         if payload.get("stream"):
             headers["accept"] = "text/event-stream"
@@ -179,7 +177,7 @@ class UpstreamClient:
         hinted = _retry_after_seconds(retry_after)
         if hinted is not None:
             return hinted
-        ceiling = min(_BACKOFF_CAP_S, _BACKOFF_BASE_S * 2**attempt)
+        ceiling: float = min(_BACKOFF_CAP_S, _BACKOFF_BASE_S * 2**attempt)
         return ceiling * (0.5 + self._jitter() / 2)
 
     async def _failure(self, response: httpx.Response, spec: ModelSpec) -> GatewayError:
@@ -193,7 +191,9 @@ class UpstreamClient:
         if status in _CLIENT_STATUSES:
             detail = self._sanitize(_provider_message(raw))[:_MAX_ERROR_MESSAGE]
             return UpstreamBadRequest(
-                f"The provider rejected the request: {detail}" if detail else "The provider rejected the request."
+                f"The provider rejected the request: {detail}"
+                if detail
+                else "The provider rejected the request."
             )
         if status in (401, 403):
             return UpstreamError(

@@ -1,0 +1,73 @@
+"""The floor: the least a FastAPI proxy on httpx can do for one chat completion.
+
+One route, one pooled `httpx.AsyncClient` (same limits and timeouts as the
+gateway's), the request body forwarded untouched with a provider key, the answer
+returned as it came: read whole for JSON, relayed chunk by chunk for event
+streams. No auth, no parsing, no validation, no guard. Whatever the gateway
+spends above this is the gateway's own cost.
+
+Run: python -m bench.floor_proxy --port 8001 --upstream http://127.0.0.1:8000/v1
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncIterator
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import Response, StreamingResponse
+
+
+def create_floor_app(upstream_base_url: str, provider_key: str = "sk-floor") -> FastAPI:
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    http = httpx.AsyncClient(
+        timeout=httpx.Timeout(connect=5.0, read=60.0, write=60.0, pool=5.0),
+        limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
+    )
+    url = upstream_base_url.rstrip("/") + "/chat/completions"
+    headers = {"content-type": "application/json", "authorization": f"Bearer {provider_key}"}
+
+    @app.post("/v1/chat/completions")
+    async def chat(request: Request) -> Response:
+        body = await request.body()
+        upstream = await http.send(http.build_request("POST", url, content=body, headers=headers), stream=True)
+        media_type = upstream.headers.get("content-type", "application/json")
+        if media_type.startswith("text/event-stream"):
+
+            async def relay() -> AsyncIterator[bytes]:
+                try:
+                    async for chunk in upstream.aiter_raw():
+                        yield chunk
+                finally:
+                    await upstream.aclose()
+
+            return StreamingResponse(relay(), status_code=upstream.status_code, media_type=media_type)
+        try:
+            content = await upstream.aread()
+        finally:
+            await upstream.aclose()
+        return Response(content, status_code=upstream.status_code, media_type=media_type)
+
+    return app
+
+
+def main() -> None:
+    import uvicorn  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--upstream", required=True)
+    args = parser.parse_args()
+    uvicorn.run(
+        create_floor_app(args.upstream),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""IPv4 and IPv6 addresses, validated with the standard `ipaddress` module.
+
+Decisions: loopback and unspecified addresses (127.0.0.0/8, 0.0.0.0, ::1, ::) identify nobody
+and fill code samples, so they are left alone. A dotted quad directly after a version word
+(`v1.2.3.4`, `version 10.0.0.1`, `ver. 1.2.3.4`) is a version, not an address; elsewhere a valid
+dotted quad is treated as an address, because guessing "version" from distant context would let
+real addresses through. Three-part and five-part dotted numbers never match.
+IPv6 candidates need a digit and two non-empty groups, so C++ `a::b` paths stay untouched.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Final
+
+from masking.types import Span
+
+_V4: Final = re.compile(r"(?<![\w.-])(\d{1,3}+(?:\.\d{1,3}+){3})(?![\w-]|\.\d)")
+_V6: Final = re.compile(
+    r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}+:){2,7}+(?:[0-9A-Fa-f]{1,4}+|\d{1,3}+(?:\.\d{1,3}+){3})?+)"
+    r"(?![\w:.-])"
+)
+_VERSION_BEFORE: Final = re.compile(r"(?i)(?:\bv|\bver\.?|\bversion|\brelease|\bbuild)\s{0,2}$")
+
+
+def _is_version(text: str, start: int) -> bool:
+    return _VERSION_BEFORE.search(text[max(0, start - 12) : start]) is not None
+
+
+def _ip_ok(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return not (addr.is_loopback or addr.is_unspecified)
+
+
+class IpDetector:
+    def find(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        if "." in text:
+            for m in _V4.finditer(text):
+                try:
+                    v4 = ipaddress.IPv4Address(m.group(1))
+                except ValueError:
+                    continue
+                if _ip_ok(v4) and not _is_version(text, m.start()):
+                    spans.append(Span("IP_ADDRESS", m.start(), m.end(), "ipv4", str(v4)))
+        if "::" in text or text.count(":") >= 7:
+            for m in _V6.finditer(text):
+                cand = m.group(1)
+                groups = [g for g in cand.split(":") if g]
+                if len(groups) < 2 or not any(c.isdigit() for c in cand):
+                    continue
+                try:
+                    v6 = ipaddress.IPv6Address(cand)
+                except ValueError:
+                    continue
+                if _ip_ok(v6):
+                    spans.append(Span("IP_ADDRESS", m.start(), m.end(), "ipv6", v6.compressed))
+        return spans

@@ -1,0 +1,56 @@
+"""Shared value types: spans, the detector protocol and the PII mode.
+
+Kept free of behaviour so every other module (and callers' own detectors) can depend on it
+without pulling in regexes or third-party validators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal, Protocol, runtime_checkable
+
+PiiMode = Literal["disabled", "obfuscate", "block"]
+SecretsMode = Literal["block", "obfuscate"]
+
+SECRET: Final = "SECRET"
+PII_TYPES: Final = ("EMAIL", "PHONE", "CREDIT_CARD", "IP_ADDRESS", "SSN", "IBAN")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One finding: `text[start:end]` is the sensitive value.
+
+    `outer_start` is where the evidence begins when it precedes the value (the `password =` of an
+    assignment, the `Bearer` of a header): the stream guard must never cut between the two, or the
+    second half would lose its context. -1 means "same as start".
+    `norm` is the value after normalisation (email lower-cased, phone E.164, digits only for cards),
+    so one person's value gets one placeholder however it is spelt; "" means "the text itself".
+    """
+
+    type: str
+    start: int
+    end: int
+    kind: str = ""
+    norm: str = ""
+    outer_start: int = -1
+
+    @property
+    def context_start(self) -> int:
+        return self.start if self.outer_start < 0 else self.outer_start
+
+    def value(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def normalised(self, text: str) -> str:
+        return self.norm or text[self.start : self.end]
+
+    def shifted(self, offset: int) -> Span:
+        outer = -1 if self.outer_start < 0 else self.outer_start + offset
+        return Span(self.type, self.start + offset, self.end + offset, self.kind, self.norm, outer)
+
+
+@runtime_checkable
+class Detector(Protocol):
+    """A pure text-to-spans function. No I/O, clock or randomness; linear in the text length."""
+
+    def find(self, text: str) -> list[Span]: ...
