@@ -7,6 +7,8 @@ reach the gateway with httpx or the official openai SDK.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -38,6 +40,9 @@ PROVIDER_KEYS = {
 }
 
 
+ADMIN_KEY = "admin-key-for-tests-7c1e0b9a4d"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -52,12 +57,30 @@ class AwsClients:
     secretsmanager: Any
 
 
+class AuditLog(io.StringIO):
+    """Every audit and metric line the in-process gateways write in this session.
+
+    One stream per session: Powertools binds a service's logger to the first
+    stream it is given, so per-test streams would not see their own records.
+    """
+
+    def lines(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.getvalue().splitlines() if line.strip()]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [line["audit"] for line in self.lines() if "audit" in line]
+
+    def metrics(self) -> list[dict[str, Any]]:
+        return [line for line in self.lines() if "_aws" in line]
+
+
 @dataclass
 class Gateway:
     url: str
     api_key: str
     settings: Settings
     aws: AwsClients
+    audit: AuditLog
 
     @property
     def api(self) -> str:
@@ -119,17 +142,33 @@ def gateway_settings(upstream_url: str, **overrides: Any) -> Settings:
     return replace(base, **overrides)
 
 
+@pytest.fixture(scope="session")
+def session_audit_log() -> AuditLog:
+    return AuditLog()
+
+
 @pytest.fixture
-def gateway_factory(aws: AwsClients, upstream: FakeUpstream) -> Iterator[Callable[..., Gateway]]:
+def audit_log(session_audit_log: AuditLog) -> AuditLog:
+    session_audit_log.seek(0)
+    session_audit_log.truncate()
+    return session_audit_log
+
+
+@pytest.fixture
+def gateway_factory(
+    aws: AwsClients, upstream: FakeUpstream, audit_log: AuditLog
+) -> Iterator[Callable[..., Gateway]]:
     servers: list[ThreadedServer] = []
-    seeded = dev_aws.seed(aws.dynamodb, aws.secretsmanager, provider_keys=PROVIDER_KEYS)
+    seeded = dev_aws.seed(aws.dynamodb, aws.secretsmanager, provider_keys=PROVIDER_KEYS, admin_key=ADMIN_KEY)
 
     def make(**overrides: Any) -> Gateway:
         settings = gateway_settings(upstream.base_url, **overrides)
-        services = build_services(settings, dynamodb=aws.dynamodb, secretsmanager=aws.secretsmanager)
+        services = build_services(
+            settings, dynamodb=aws.dynamodb, secretsmanager=aws.secretsmanager, audit_stream=audit_log
+        )
         server = ThreadedServer(create_app(settings, services), name="gateway").start()
         servers.append(server)
-        return Gateway(server.url, seeded.api_key.plaintext, settings, aws)
+        return Gateway(server.url, seeded.api_key.plaintext, settings, aws, audit_log)
 
     yield make
     for server in servers:

@@ -9,6 +9,7 @@ EXPECTED = {
     "UnsupportedContent": (400, "invalid_request_error", "unsupported_content"),
     "SecretDetected": (400, "invalid_request_error", "secret_detected"),
     "PiiDetected": (400, "invalid_request_error", "pii_detected"),
+    "PolicyViolation": (400, "invalid_request_error", "policy_violation"),
     "UpstreamBadRequest": (400, "invalid_request_error", "upstream_bad_request"),
     "InvalidApiKey": (401, "authentication_error", "invalid_api_key"),
     "PermissionDenied": (403, "permission_error", "permission_denied"),

@@ -10,7 +10,7 @@ Fields we do not know in a delta are dropped: they could carry unscanned text.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,11 +59,15 @@ async def relay_stream(
     public_model: str,
     include_usage: bool,
     guards: GuardSet,
+    on_first_byte: Callable[[], None],
+    on_finish: Callable[[Outcome], Awaitable[None]],
 ) -> AsyncIterator[bytes]:
     """Provider stream events in, caller SSE frames out, ending in `[DONE]`.
 
     A failure after the first byte becomes one final error event; the stream never
-    just stops. Closing this generator (the caller went away) closes the upstream.
+    just stops. `on_finish` (tokens, audit) runs before `[DONE]`: Lambda may freeze
+    the sandbox as soon as the last byte is out. Closing this generator (the
+    caller went away) closes the upstream.
     """
     outcome = Outcome()
     last: dict[str, Any] = {}
@@ -78,6 +82,7 @@ async def relay_stream(
             chunk = _guard_chunk(event, public_model, guards)
             last = event
             if chunk is not None:
+                on_first_byte()
                 yield frame(chunk)
         for index in guards.open_choices():
             released = _released(index, guards)
@@ -89,6 +94,7 @@ async def relay_stream(
         outcome.error = InternalError("The gateway failed while relaying the answer.")
     finally:
         await upstream.aclose()
+    await on_finish(outcome)
     if outcome.error is not None:
         yield frame(outcome.error.body())
     elif include_usage and outcome.usage is not None:

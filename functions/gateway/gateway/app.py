@@ -14,7 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from gateway.api import chat, health, models
+from gateway.api import admin, chat, health, models
+from gateway.audit import AuditRecord
 from gateway.errors import GatewayError, InternalError, InvalidRequest, MethodNotAllowed, NotFound
 from gateway.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from gateway.services import Services, build_services
@@ -38,6 +39,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     for prefix in API_PREFIXES:
         app.include_router(models.router, prefix=prefix, tags=["models"])
         app.include_router(chat.router, prefix=prefix, tags=["chat"])
+        if settings.admin_routes:
+            app.include_router(admin.router, prefix=prefix)
     app.add_exception_handler(GatewayError, _gateway_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
@@ -47,12 +50,25 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     return app
 
 
-def _render(error: GatewayError) -> JSONResponse:
+def _render(error: GatewayError, request: Request | None = None) -> JSONResponse:
+    if request is not None:
+        _audit_failure(request, error)
     return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
 
 
+def _audit_failure(request: Request, error: GatewayError) -> None:
+    """Close the request's audit record (if it has one) with the error it ends in."""
+    record: AuditRecord | None = getattr(request.state, "audit", None)
+    if record is None:
+        return
+    record.fail(error.status, error.code)
+    record.upstream_status = record.upstream_status or error.upstream_status
+    services: Services = request.app.state.services
+    services.auditor.write(record)
+
+
 async def _gateway_error(request: Request, exc: GatewayError) -> JSONResponse:
-    return _render(exc)
+    return _render(exc, request)
 
 
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
@@ -70,4 +86,4 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # Only the exception's type is logged: its text could quote request content.
     logger.error("unhandled %s on %s", type(exc).__name__, request.url.path)
-    return _render(InternalError("The gateway failed to handle this request."))
+    return _render(InternalError("The gateway failed to handle this request."), request)

@@ -10,6 +10,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from gateway.audit import AuditRecord
+from gateway.errors import InvalidApiKey, PermissionDenied
+from gateway.keys.format import key_id_of
 from gateway.keys.store import KeyRecord
 from gateway.services import Services
 
@@ -28,3 +31,27 @@ async def get_api_key(request: Request, services: ServicesDep) -> KeyRecord:
 
 
 ApiKeyDep = Annotated[KeyRecord, Depends(get_api_key)]
+
+
+async def require_admin(request: Request, services: ServicesDep) -> None:
+    """The admin key, compared in constant time; a user key gets 403, anything else 401."""
+    scheme, _, presented = (request.headers.get("authorization") or "").partition(" ")
+    presented = presented.strip()
+    if scheme.lower() == "bearer" and presented and await services.admin_key.matches(presented):
+        return
+    if key_id_of(presented) is not None:
+        raise PermissionDenied("Administration needs the admin key; API keys cannot manage keys.")
+    raise InvalidApiKey("Incorrect or missing admin key.")
+
+
+AdminDep = Annotated[None, Depends(require_admin)]
+
+
+def get_audit(request: Request) -> AuditRecord:
+    """The request's audit record; declared first so even a 401 is recorded."""
+    record = AuditRecord(request_id=request.scope["state"]["request_id"], route=request.url.path)
+    request.state.audit = record
+    return record
+
+
+AuditDep = Annotated[AuditRecord, Depends(get_audit)]

@@ -5,6 +5,7 @@
     ├── UnsupportedContent        400 invalid_request_error / unsupported_content
     ├── SecretDetected            400 invalid_request_error / secret_detected
     ├── PiiDetected               400 invalid_request_error / pii_detected
+    ├── PolicyViolation           400 invalid_request_error / policy_violation
     ├── UpstreamBadRequest        400 invalid_request_error / upstream_bad_request
     ├── InvalidApiKey             401 authentication_error / invalid_api_key
     ├── PermissionDenied          403 permission_error / permission_denied
@@ -41,6 +42,7 @@ class GatewayError(Exception):
         self.message = message
         self.param = param
         self.headers = headers or {}
+        self.upstream_status: int | None = None  # the provider's status, for the audit record
 
     def body(self) -> dict[str, Any]:
         return {
@@ -67,6 +69,10 @@ class SecretDetected(GatewayError):
 
 class PiiDetected(GatewayError):
     status, type, code = 400, "invalid_request_error", "pii_detected"
+
+
+class PolicyViolation(GatewayError):
+    status, type, code = 400, "invalid_request_error", "policy_violation"
 
 
 class UpstreamBadRequest(GatewayError):

@@ -78,6 +78,16 @@ class ChatCompletionRequest(_Lenient):
             raise ValueError("at most 4 stop sequences")
         return value
 
+    def texts(self) -> list[str]:
+        """The caller's own words: the `system` field and every text of every message."""
+        out = [self.system] if self.system else []
+        for message in self.messages:
+            if isinstance(message.content, str):
+                out.append(message.content)
+            elif message.content:
+                out.extend(part.text for part in message.content if part.text)
+        return out
+
     def has_custom_system_prompt(self) -> bool:
         return self.system is not None or any(m.role in ("system", "developer") for m in self.messages)
 

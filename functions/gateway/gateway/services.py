@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import httpx
 
 import masking
+from gateway.audit import Auditor
 from gateway.catalog import Catalog
 from gateway.keys.auth import Authenticator
 from gateway.keys.store import KeyStore
+from gateway.keys.usage import UsageCounter
+from gateway.policy import Policy, PolicyError, load_policy
 from gateway.protection import masking_config
-from gateway.provider_keys import ProviderKeys
+from gateway.secret_store import AdminKey, ProviderKeys, SecretReader
 from gateway.settings import Settings
 from gateway.upstream.client import UpstreamClient
 
@@ -32,9 +35,13 @@ if TYPE_CHECKING:
 class Services:
     settings: Settings
     catalog: Catalog
+    policy: Policy
     masking: masking.MaskingConfig
     upstream: UpstreamClient
     authenticator: Authenticator
+    admin_key: AdminKey
+    keys: KeyStore
+    auditor: Auditor
     http: httpx.AsyncClient
 
 
@@ -44,8 +51,13 @@ def build_services(
     http: httpx.AsyncClient | None = None,
     dynamodb: DynamoDBClient | None = None,
     secretsmanager: SecretsManagerClient | None = None,
+    audit_stream: IO[str] | None = None,
 ) -> Services:
     catalog = Catalog(settings)
+    policy = load_policy(settings.policy_file)
+    for workspace in policy.workspaces.values():
+        if catalog.resolve(workspace.model) is None:
+            raise PolicyError(f"workspace {workspace.id}: unknown model {workspace.model}")
     config = masking_config(settings)
     if http is None:
         http = httpx.AsyncClient(
@@ -57,12 +69,8 @@ def build_services(
             ),
             limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
         )
-    keys = ProviderKeys(
-        settings.providers_secret,
-        _lazy(secretsmanager, "secretsmanager"),
-        settings.provider_keys_env,
-        settings.secret_cache_s,
-    )
+    secrets = SecretReader(_lazy(secretsmanager, "secretsmanager"), settings.secret_cache_s)
+    keys = ProviderKeys(secrets, settings.providers_secret, settings.provider_keys_env)
 
     def sanitize(message: str) -> str:
         # A provider's error text may quote the request back; scan it like an answer.
@@ -79,9 +87,27 @@ def build_services(
         idle_timeout_s=settings.idle_timeout_s,
         sanitize_message=sanitize,
     )
-    store = KeyStore(_lazy(dynamodb, "dynamodb"), settings.keys_table)
-    authenticator = Authenticator(store, settings.key_cache_s)
-    return Services(settings, catalog, config, upstream, authenticator, http)
+    dynamodb_factory = _lazy(dynamodb, "dynamodb")
+    store = KeyStore(dynamodb_factory, settings.keys_table)
+    authenticator = Authenticator(
+        store,
+        UsageCounter(dynamodb_factory, settings.keys_table),
+        cache_seconds=settings.key_cache_s,
+        default_rpm=settings.default_rpm,
+        default_tpd=settings.default_tpd,
+    )
+    return Services(
+        settings=settings,
+        catalog=catalog,
+        policy=policy,
+        masking=config,
+        upstream=upstream,
+        authenticator=authenticator,
+        admin_key=AdminKey(secrets, settings.admin_secret),
+        keys=store,
+        auditor=Auditor(settings.service_name, settings.metrics_namespace, audit_stream),
+        http=http,
+    )
 
 
 def _lazy(client: Any, service: str) -> Any:

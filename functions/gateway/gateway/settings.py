@@ -63,6 +63,9 @@ class Settings:
     default_rpm: int = 60
     default_tpd: int = 1_000_000
     admin_routes: bool = True
+    policy_file: str | None = None
+    service_name: str = "secure-ai-gateway"
+    metrics_namespace: str = "SecureAIGateway"
     local_echo: bool = False
     local_echo_url: str = "http://127.0.0.1:3001/v1"
 
@@ -146,6 +149,9 @@ class Settings:
             default_rpm=int(number("GATEWAY_DEFAULT_RPM", 60, 1)),
             default_tpd=int(number("GATEWAY_DEFAULT_TPD", 1_000_000, 1)),
             admin_routes=choice("GATEWAY_ADMIN_ROUTES", "true", ("true", "false")) == "true",
+            policy_file=environ.get("GATEWAY_POLICY_FILE") or None,
+            service_name=get("POWERTOOLS_SERVICE_NAME", cls.service_name),
+            metrics_namespace=get("POWERTOOLS_METRICS_NAMESPACE", cls.metrics_namespace),
             local_echo=flag("GATEWAY_LOCAL_ECHO"),
             local_echo_url=get("GATEWAY_LOCAL_ECHO_URL", cls.local_echo_url).rstrip("/"),
         )

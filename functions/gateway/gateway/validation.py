@@ -35,11 +35,11 @@ def parse_chat_request(raw: bytes) -> ChatCompletionRequest:
         return ChatCompletionRequest.model_validate(body)
     except ValidationError as exc:
         error = exc.errors(include_url=False, include_input=False)[0]
-        param = _param(error["loc"])
+        param = param_of(error["loc"])
         raise InvalidRequest(f"Invalid value for '{param}': {error['msg']}.", param=param) from None
 
 
-def _param(loc: tuple[int | str, ...]) -> str:
+def param_of(loc: tuple[int | str, ...]) -> str:
     """`("messages", 0, "content", "str")` -> `messages[0].content`.
 
     Pydantic adds the name of each union branch it tried to the location; those

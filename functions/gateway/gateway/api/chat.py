@@ -1,70 +1,129 @@
 """`POST /chat/completions`: the request flow of DESIGN §3, one step per call.
 
-auth -> parse -> usage update -> PII mode -> scan/mask -> upstream -> guard -> caller.
-Retries end when the provider's response starts, before our headers go out, so a
-failure before that is a normal HTTP error and one after it is a final SSE event.
+auth -> parse -> route (model or workspace) -> policy -> usage/limits -> PII mode
+-> scan/mask -> upstream -> guard -> caller, with the audit record and token count
+written before the response ends. Retries end when the provider's response
+starts, before our headers go out, so a failure before that is a normal HTTP
+error and one after it is a final SSE event.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gateway.answer import guard_completion, relay_stream
-from gateway.api.models import resolve_model
+from gateway.answer import Outcome, guard_completion, relay_stream
+from gateway.audit import AuditRecord
 from gateway.deadline import seconds_left
-from gateway.deps import ApiKeyDep, ServicesDep
+from gateway.deps import ApiKeyDep, AuditDep, ServicesDep
+from gateway.errors import PolicyViolation
+from gateway.keys.store import KeyRecord
 from gateway.protection import GuardSet, effective_mode, protect
-from gateway.upstream.payload import build_payload
+from gateway.routing import resolve
+from gateway.schemas import ChatCompletionRequest
+from gateway.services import Services
+from gateway.upstream.payload import DEFAULT_PERSONA, build_payload
 from gateway.validation import parse_chat_request
 
 router = APIRouter()
+logger = logging.getLogger("gateway")
 
-_STREAM_HEADERS = {
-    "cache-control": "no-cache",
-    "x-accel-buffering": "no",
-}
+_STREAM_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
 @router.post("/chat/completions", response_model=None)
 async def chat_completions(
-    request: Request, key: ApiKeyDep, services: ServicesDep
+    audit: AuditDep, request: Request, key: ApiKeyDep, services: ServicesDep
 ) -> JSONResponse | StreamingResponse:
+    audit.key_id = key.key_id
     chat = parse_chat_request(await request.body())
-    spec = resolve_model(services.catalog, chat.model, key)
-    await services.authenticator.record_use(key)
+    target = resolve(services.catalog, services.policy, chat.model, key)
+    workspace = target.workspace
+    audit.model, audit.provider, audit.stream = target.spec.id, target.spec.provider, chat.stream
+    audit.workspace = workspace.id if workspace else None
+
+    _enforce_policy(services, key, chat, target.workspace)
+    await services.authenticator.admit(key)
     mode = effective_mode(
-        chat.pii, request.headers.get("x-gateway-pii"), key.pii_floor, services.settings.pii_floor
+        chat.pii,
+        request.headers.get("x-gateway-pii"),
+        workspace.pii_floor if workspace else None,
+        key.pii_floor,
+        services.settings.pii_floor,
     )
-    protected = protect(build_payload(chat, spec), mode, services.masking)
+    audit.pii_mode = mode
+    payload = build_payload(
+        chat,
+        target.spec,
+        persona=workspace.system if workspace and workspace.system else DEFAULT_PERSONA,
+        guideline=services.policy.guideline,
+    )
+    protected = protect(payload, mode, services.masking)
+    audit.pii_found, audit.secrets_found = protected.pii_counts, protected.secret_counts
     guards = GuardSet(protected, services.masking)
     deadline = asyncio.get_running_loop().time() + seconds_left(
         request.scope, request.headers, services.settings.deadline_s, time.time()
     )
 
     if chat.stream:
-        upstream = await services.upstream.stream(spec, protected.payload, deadline)
+        upstream = await services.upstream.stream(target.spec, protected.payload, deadline)
+        audit.upstream_status = upstream.response.status_code
+
+        async def finish(outcome: Outcome) -> None:
+            audit.redacted = dict(protected.redactions)
+            audit.set_usage(outcome.usage)
+            if outcome.error is not None:
+                audit.fail(outcome.error.status, outcome.error.code)
+            await _account(services, key, audit)
+
         body = relay_stream(
             upstream,
             public_model=chat.model,
             include_usage=bool(chat.stream_options and chat.stream_options.include_usage),
             guards=guards,
+            on_first_byte=audit.mark_first_byte,
+            on_finish=finish,
         )
         return StreamingResponse(
-            body,
-            media_type="text/event-stream",
-            headers={**_STREAM_HEADERS, **protected.headers()},
+            body, media_type="text/event-stream", headers={**_STREAM_HEADERS, **protected.headers()}
         )
 
-    completion: dict[str, Any] = await services.upstream.complete(spec, protected.payload, deadline)
+    completion: dict[str, Any] = await services.upstream.complete(target.spec, protected.payload, deadline)
+    audit.upstream_status = 200
     guard_completion(completion, chat.model, guards)
     headers = protected.headers()
     if protected.redactions:
         headers["x-gateway-redacted"] = ",".join(
             f"{kind}={count}" for kind, count in sorted(protected.redactions.items())
         )
+    audit.redacted = dict(protected.redactions)
+    audit.set_usage(completion.get("usage") if isinstance(completion.get("usage"), dict) else None)
+    audit.mark_first_byte()
+    await _account(services, key, audit)
     return JSONResponse(completion, headers=headers)
+
+
+def _enforce_policy(services: Services, key: KeyRecord, chat: ChatCompletionRequest, workspace: Any) -> None:
+    rules = services.policy.rules_for(key.key_id, workspace)
+    if not rules:
+        return
+    violated = services.policy.violation(rules, chat.texts(), time.gmtime().tm_hour)
+    if violated is not None:
+        raise PolicyViolation(
+            f"The request was refused by the firewall rule '{violated}'.", param="messages"
+        )
+
+
+async def _account(services: Services, key: KeyRecord, audit: AuditRecord) -> None:
+    """Tokens and the audit record, before the response's last byte (Lambda freezes after)."""
+    if audit.total_tokens:
+        try:
+            await services.authenticator.add_tokens(key, audit.total_tokens)
+        except Exception as exc:  # counting must not turn a delivered answer into an error
+            logger.error("token accounting failed: %s", type(exc).__name__)
+    services.auditor.write(audit)

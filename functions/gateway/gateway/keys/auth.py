@@ -15,9 +15,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from gateway.errors import InvalidApiKey
+from gateway.errors import InvalidApiKey, RateLimited
 from gateway.keys.format import hash_key, key_id_of
-from gateway.keys.store import KeyRecord, KeyRevoked, KeyStore
+from gateway.keys.store import KeyRecord, KeyStore
+from gateway.keys.usage import KeyRevoked, LimitExceeded, UsageCounter
 
 _MAX_CACHED = 10_000
 
@@ -26,11 +27,18 @@ class Authenticator:
     def __init__(
         self,
         store: KeyStore,
+        usage: UsageCounter,
+        *,
         cache_seconds: float,
+        default_rpm: int,
+        default_tpd: int,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._store = store
+        self._usage = usage
+        self._default_rpm = default_rpm
+        self._default_tpd = default_tpd
         self._ttl = cache_seconds
         self._clock = clock
         self._wall_clock = wall_clock
@@ -53,13 +61,24 @@ class Authenticator:
             raise InvalidApiKey(_MESSAGE)
         return record
 
-    async def record_use(self, record: KeyRecord) -> None:
-        """Count the request before the upstream call; 401 if the key was revoked meanwhile."""
+    async def admit(self, record: KeyRecord) -> None:
+        """Count the request before the upstream call: 401 if the key was revoked
+        meanwhile, 429 with Retry-After when it is over a limit."""
+        rpm = record.rpm or self._default_rpm
+        tpd = record.tpd or self._default_tpd
         try:
-            await asyncio.to_thread(self._store.record_use, record.key_id, self._wall_clock())
+            await asyncio.to_thread(self._usage.admit, record.key_id, self._wall_clock(), rpm, tpd)
         except KeyRevoked:
             self._cache.pop(record.key_id, None)
             raise InvalidApiKey(_MESSAGE) from None
+        except LimitExceeded as exc:
+            raise RateLimited(
+                f"This API key is over its limit of {exc.limit}; retry after {exc.retry_after_s} s.",
+                headers={"retry-after": str(exc.retry_after_s)},
+            ) from None
+
+    async def add_tokens(self, record: KeyRecord, tokens: int) -> None:
+        await asyncio.to_thread(self._usage.add_tokens, record.key_id, tokens, self._wall_clock())
 
     async def _lookup(self, key_id: str) -> KeyRecord | None:
         now = self._clock()

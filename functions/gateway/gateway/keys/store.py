@@ -54,11 +54,7 @@ class KeyRecord:
         }
 
 
-class KeyRevoked(Exception):
-    """The conditional usage update found the key revoked, expired or gone."""
-
-
-def _pk(key_id: str) -> str:
+def key_pk(key_id: str) -> str:
     return f"key#{key_id}"
 
 
@@ -96,7 +92,7 @@ class KeyStore:
 
     def get(self, key_id: str) -> KeyRecord | None:
         response = self._client.get_item(
-            TableName=self._table, Key={"pk": {"S": _pk(key_id)}}, ConsistentRead=True
+            TableName=self._table, Key={"pk": {"S": key_pk(key_id)}}, ConsistentRead=True
         )
         item = response.get("Item")
         return _record(item) if item and "key_hash" in item else None
@@ -115,7 +111,7 @@ class KeyStore:
     ) -> KeyRecord:
         created = int(now if now is not None else time.time())
         item: dict[str, Any] = {
-            "pk": {"S": _pk(key.key_id)},
+            "pk": {"S": key_pk(key.key_id)},
             "key_id": {"S": key.key_id},
             "key_hash": {"S": key.key_hash},
             "name": {"S": name},
@@ -137,36 +133,11 @@ class KeyStore:
         )
         return _record(item)
 
-    def record_use(self, key_id: str, now: float) -> None:
-        """Count one request and stamp its time, in one atomic conditional update.
-
-        It runs before the upstream call because Lambda may freeze the sandbox the
-        moment the response ends. The condition re-checks revocation and expiry on
-        every request, so a revoked key stops at once even while its lookup is cached.
-        """
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={"pk": {"S": _pk(key_id)}},
-                UpdateExpression="SET last_used_at = :now ADD request_count :one",
-                ConditionExpression=(
-                    "attribute_exists(key_hash) AND revoked = :false"
-                    " AND (attribute_not_exists(expires_at) OR expires_at > :now)"
-                ),
-                ExpressionAttributeValues={
-                    ":now": {"N": str(int(now))},
-                    ":one": {"N": "1"},
-                    ":false": {"BOOL": False},
-                },
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            raise KeyRevoked(key_id) from None
-
     def revoke(self, key_id: str) -> bool:
         try:
             self._client.update_item(
                 TableName=self._table,
-                Key={"pk": {"S": _pk(key_id)}},
+                Key={"pk": {"S": key_pk(key_id)}},
                 UpdateExpression="SET revoked = :true",
                 ConditionExpression="attribute_exists(key_hash)",
                 ExpressionAttributeValues={":true": {"BOOL": True}},

@@ -28,7 +28,7 @@ from gateway.errors import (
     UpstreamError,
     UpstreamTimeout,
 )
-from gateway.provider_keys import ProviderKeys
+from gateway.secret_store import ProviderKeys
 from gateway.sse import DONE, SSEDecoder
 
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -163,6 +163,7 @@ class UpstreamClient:
                 if response.status_code < 300:
                     return response
                 failure = await self._failure(response, spec)
+                failure.upstream_status = response.status_code
                 wait = (
                     self._backoff(attempt, response.headers.get("retry-after"))
                     if response.status_code in _RETRY_STATUSES

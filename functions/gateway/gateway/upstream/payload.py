@@ -18,13 +18,24 @@ DEFAULT_PERSONA = (
 )
 
 
-def build_payload(request: ChatCompletionRequest, spec: ModelSpec) -> dict[str, Any]:
+def build_payload(
+    request: ChatCompletionRequest,
+    spec: ModelSpec,
+    *,
+    persona: str = DEFAULT_PERSONA,
+    guideline: str | None = None,
+) -> dict[str, Any]:
+    """The upstream body. `persona` is the default system prompt (a workspace's, or
+    ours); the request's `system` field or its own system message replaces it. The
+    policy's `guideline` is appended to whichever system prompt is used."""
     messages: list[dict[str, Any]] = []
     if request.system is not None:
         messages.append({"role": "system", "content": request.system})
     elif not request.has_custom_system_prompt():
-        messages.append({"role": "system", "content": DEFAULT_PERSONA})
+        messages.append({"role": "system", "content": persona})
     messages.extend(_message(m) for m in request.messages)
+    if guideline:
+        _append_guideline(messages, guideline)
 
     payload: dict[str, Any] = {"model": spec.upstream_model, "messages": messages}
     for name in FORWARDED_FIELDS:
@@ -36,6 +47,14 @@ def build_payload(request: ChatCompletionRequest, spec: ModelSpec) -> dict[str, 
         # Always ask for usage: limits and the audit record need the token counts.
         payload["stream_options"] = {"include_usage": True}
     return payload
+
+
+def _append_guideline(messages: list[dict[str, Any]], guideline: str) -> None:
+    first = messages[0]
+    if first["role"] in ("system", "developer") and isinstance(first["content"], str):
+        first["content"] = f"{first['content']}\n\n{guideline}"
+    else:
+        messages.insert(0, {"role": "system", "content": guideline})
 
 
 def _message(message: Message) -> dict[str, Any]:
