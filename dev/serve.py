@@ -77,6 +77,7 @@ def main() -> None:
         f"""
 Secure AI Gateway (dev) on {base}
   API key:         {seeded.api_key.plaintext}
+  admin key:       {seeded.admin_key}   (for {base}/api/v1/keys)
   provider keys:   {configured}
   API docs:        {base}/docs
 
