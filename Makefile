@@ -15,11 +15,12 @@ PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/functions/gateway:$(CURDIR)/layers/masking:$(CURDIR)
 PYTEST_ARGS ?=
 
-.PHONY: help dev test lint typecheck bench sam-check clean
+.PHONY: help dev test lint typecheck pytest sam-check bench clean
 
 help:
 	@echo "make dev        run the gateway locally (moto + echo provider + uvicorn on :$${GATEWAY_PORT:-3000})"
 	@echo "make test       lint, type-check and run every test suite"
+	@echo "make sam-check  validate, lint, build and size-check the SAM stack"
 	@echo "make bench      run the benchmarks (prints figures)"
 	@echo "make clean      remove the virtualenv and caches"
 
@@ -39,11 +40,19 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(PY) -m mypy
 
-test: lint typecheck
+test: lint typecheck pytest sam-check
+
+pytest: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# sam validate --lint, SAM transform + cfn-lint, sam build and the size budget (own venv).
+sam-check:
+	bash scripts/sam_checks.sh
 
 bench: $(VENV)/.installed
 	$(PY) -m bench.overhead
+	$(PY) -m bench.cold_start
+	$(PY) -m bench.masking
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -31,7 +31,9 @@ def create_floor_app(upstream_base_url: str, provider_key: str = "sk-floor") -> 
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Response:
         body = await request.body()
-        upstream = await http.send(http.build_request("POST", url, content=body, headers=headers), stream=True)
+        upstream = await http.send(
+            http.build_request("POST", url, content=body, headers=headers), stream=True
+        )
         media_type = upstream.headers.get("content-type", "application/json")
         if media_type.startswith("text/event-stream"):
 
@@ -53,7 +55,7 @@ def create_floor_app(upstream_base_url: str, provider_key: str = "sk-floor") -> 
 
 
 def main() -> None:
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)

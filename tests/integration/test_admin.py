@@ -21,7 +21,12 @@ def test_create_list_get_revoke(gateway: Gateway, upstream: FakeUpstream) -> Non
     created = httpx.post(
         f"{gateway.api}/keys",
         headers=admin(),
-        json={"name": "bob", "models": ["grok/grok-beta", "openai/gpt-4o-mini"], "rpm": 10, "pii_floor": "block"},
+        json={
+            "name": "bob",
+            "models": ["grok/grok-beta", "openai/gpt-4o-mini"],
+            "rpm": 10,
+            "pii_floor": "block",
+        },
     )
     assert created.status_code == 201
     body = created.json()
@@ -29,7 +34,10 @@ def test_create_list_get_revoke(gateway: Gateway, upstream: FakeUpstream) -> Non
     assert key.startswith(f"sgw-{key_id}-") and body["models"] == ["openai/gpt-4o-mini", "xai/grok-beta"]
     assert (body["rpm"], body["pii_floor"], body["revoked"]) == (10, "block", False)
 
-    assert httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(key), json=CHAT).status_code == 200
+    assert (
+        httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(key), json=CHAT).status_code
+        == 200
+    )
 
     listed = httpx.get(f"{gateway.api}/keys", headers=admin())
     assert listed.status_code == 200 and key not in listed.text and "hash" not in listed.text
@@ -41,7 +49,10 @@ def test_create_list_get_revoke(gateway: Gateway, upstream: FakeUpstream) -> Non
 
     revoked = httpx.delete(f"{gateway.api}/keys/{key_id}", headers=admin())
     assert revoked.status_code == 200 and revoked.json()["revoked"] is True
-    assert httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(key), json=CHAT).status_code == 401
+    assert (
+        httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(key), json=CHAT).status_code
+        == 401
+    )
 
 
 def test_admin_auth(gateway: Gateway) -> None:

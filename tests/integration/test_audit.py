@@ -11,9 +11,28 @@ from tests.fakes.upstream import FakeUpstream, Status, Stream
 
 CHAT = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
 FIELDS = {
-    "request_id", "route", "time", "key_id", "workspace", "model", "provider", "stream", "pii_mode",
-    "pii_found", "secrets_found", "redacted", "action", "error_code", "status", "upstream_status",
-    "web_searches", "latency_ms", "first_byte_ms", "prompt_tokens", "completion_tokens", "total_tokens",
+    "request_id",
+    "route",
+    "time",
+    "key_id",
+    "workspace",
+    "model",
+    "provider",
+    "stream",
+    "pii_mode",
+    "pii_found",
+    "secrets_found",
+    "redacted",
+    "action",
+    "error_code",
+    "status",
+    "upstream_status",
+    "web_searches",
+    "latency_ms",
+    "first_byte_ms",
+    "prompt_tokens",
+    "completion_tokens",
+    "total_tokens",
 }
 
 
@@ -30,10 +49,16 @@ def test_allowed_request(gateway: Gateway, upstream: FakeUpstream) -> None:
     assert record["request_id"] == response.headers["x-request-id"]
     assert record["key_id"] == gateway.api_key.split("-")[1]
     assert (record["model"], record["provider"], record["stream"], record["pii_mode"]) == (
-        "openai/gpt-4o-mini", "openai", False, "disabled",
+        "openai/gpt-4o-mini",
+        "openai",
+        False,
+        "disabled",
     )
     assert (record["action"], record["status"], record["upstream_status"], record["error_code"]) == (
-        "allowed", 200, 200, None,
+        "allowed",
+        200,
+        200,
+        None,
     )
     assert (record["prompt_tokens"], record["completion_tokens"], record["total_tokens"]) == (5, 7, 12)
     assert record["latency_ms"] >= record["first_byte_ms"] >= 0

@@ -95,6 +95,10 @@ def test_over_the_limit_is_a_429_with_retry_after(gateway: Gateway, upstream: Fa
     assert [r.status_code for r in statuses[:2]] == [200, 200]
     limited = statuses[2]
     error = limited.json()["error"]
-    assert limited.status_code == 429 and error["type"] == "rate_limit_error" and error["code"] == "rate_limit_exceeded"
+    assert (
+        limited.status_code == 429
+        and error["type"] == "rate_limit_error"
+        and error["code"] == "rate_limit_exceeded"
+    )
     assert 1 <= int(limited.headers["retry-after"]) <= 60
     assert len(upstream.received) == 2

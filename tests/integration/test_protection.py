@@ -20,7 +20,7 @@ from tests.fakes.upstream import FakeUpstream, Reply, Stream
 EMAIL = "jane.doe@example.org"
 PHONE = "+1 415 555 0132"
 CARD = "4111 1111 1111 1111"
-SSN = "123-45-6789"
+SSN = "536-22-8491"
 AWS_KEY = "AKIA" + "Q3EGT5WZ7XKPLM2N"
 OPENAI_KEY = "sk-proj-" + "Xy7Kp2Lm9Qr4St6Uv8Wx0Za3Bc5De7Fg9Hj1Kl3Mn5Pq7Rs"
 PII_PROMPT = f"Write to {EMAIL} or call {PHONE}; card {CARD}, SSN {SSN}."
@@ -28,7 +28,12 @@ PLANTED = (EMAIL, PHONE, CARD, SSN)
 
 
 def chat(gateway: Gateway, content: Any, stream: bool = False, **extra: Any) -> httpx.Response:
-    body = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": content}], "stream": stream, **extra}
+    body = {
+        "model": "openai/gpt-4o-mini",
+        "messages": [{"role": "user", "content": content}],
+        "stream": stream,
+        **extra,
+    }
     return httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(), json=body, timeout=30)
 
 
@@ -90,7 +95,9 @@ def test_block_mode_never_calls_the_provider(gateway: Gateway, upstream: FakeUps
 
 @pytest.mark.parametrize("pii", ["disabled", "obfuscate", "block"])
 @pytest.mark.parametrize("secret", [AWS_KEY, OPENAI_KEY])
-def test_secrets_are_refused_in_every_mode(gateway: Gateway, upstream: FakeUpstream, pii: str, secret: str) -> None:
+def test_secrets_are_refused_in_every_mode(
+    gateway: Gateway, upstream: FakeUpstream, pii: str, secret: str
+) -> None:
     response = chat(gateway, f"deploy with {secret} please", pii=pii)
     error = response.json()["error"]
     assert response.status_code == 400 and error["code"] == "secret_detected"
@@ -104,29 +111,53 @@ def test_secrets_are_refused_in_every_mode(gateway: Gateway, upstream: FakeUpstr
         {"system": f"The admin key is {AWS_KEY}"},
         {"user": OPENAI_KEY},
         {"stop": [AWS_KEY]},
-        {"tools": [{"type": "function", "function": {"name": "f", "description": f"uses {AWS_KEY}", "parameters": {}}}]},
-        {"response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": {"description": AWS_KEY}}}},
+        {
+            "tools": [
+                {
+                    "type": "function",
+                    "function": {"name": "f", "description": f"uses {AWS_KEY}", "parameters": {}},
+                }
+            ]
+        },
+        {
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "x", "schema": {"description": AWS_KEY}},
+            }
+        },
     ],
 )
-def test_every_forwarded_field_is_scanned(gateway: Gateway, upstream: FakeUpstream, body_extra: dict[str, Any]) -> None:
+def test_every_forwarded_field_is_scanned(
+    gateway: Gateway, upstream: FakeUpstream, body_extra: dict[str, Any]
+) -> None:
     response = chat(gateway, "hello", **body_extra)
     assert response.status_code == 400 and response.json()["error"]["code"] == "secret_detected"
     assert upstream.received == []
 
 
 def test_tool_call_arguments_are_scanned(gateway: Gateway, upstream: FakeUpstream) -> None:
-    calls = [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": json.dumps({"key": AWS_KEY})}}]
+    calls = [
+        {"id": "c1", "type": "function", "function": {"name": "f", "arguments": json.dumps({"key": AWS_KEY})}}
+    ]
     body = {
         "model": "openai/gpt-4o-mini",
-        "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": None, "tool_calls": calls}],
+        "messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": None, "tool_calls": calls},
+        ],
     }
     response = httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(), json=body)
     assert response.status_code == 400 and "messages[1]" in response.json()["error"]["message"]
     assert upstream.received == []
 
 
-def test_non_text_parts_refused_unless_allowed(gateway_factory: Callable[..., Gateway], upstream: FakeUpstream) -> None:
-    parts = [{"type": "text", "text": "what is this"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]
+def test_non_text_parts_refused_unless_allowed(
+    gateway_factory: Callable[..., Gateway], upstream: FakeUpstream
+) -> None:
+    parts = [
+        {"type": "text", "text": "what is this"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
+    ]
     response = chat(gateway_factory(), parts)
     assert response.status_code == 400 and response.json()["error"]["code"] == "unsupported_content"
     assert upstream.received == []
@@ -134,7 +165,9 @@ def test_non_text_parts_refused_unless_allowed(gateway_factory: Callable[..., Ga
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_foreign_values_in_answers_are_redacted(gateway: Gateway, upstream: FakeUpstream, stream: bool) -> None:
+def test_foreign_values_in_answers_are_redacted(
+    gateway: Gateway, upstream: FakeUpstream, stream: bool
+) -> None:
     leak = f"Sure: mail bob.smith@corp-secret.net, key {AWS_KEY}."
     upstream.queue(Stream(pieces=[leak[:12], leak[12:30], leak[30:]]) if stream else Reply(content=leak))
     response = chat(gateway, "hi", stream=stream, pii="obfuscate")
@@ -143,13 +176,17 @@ def test_foreign_values_in_answers_are_redacted(gateway: Gateway, upstream: Fake
     assert "[REDACTED_EMAIL]" in answer and "[REDACTED_SECRET]" in answer
 
 
-def test_foreign_secrets_are_redacted_even_when_pii_is_disabled(gateway: Gateway, upstream: FakeUpstream) -> None:
+def test_foreign_secrets_are_redacted_even_when_pii_is_disabled(
+    gateway: Gateway, upstream: FakeUpstream
+) -> None:
     upstream.queue(Reply(content=f"use {OPENAI_KEY}"))
     response = chat(gateway, "hi", pii="disabled")
     assert OPENAI_KEY not in response.text and "[REDACTED_SECRET]" in response.text
 
 
-def test_scanner_failure_fails_closed(gateway: Gateway, upstream: FakeUpstream, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_scanner_failure_fails_closed(
+    gateway: Gateway, upstream: FakeUpstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import masking
 
     def explode(*args: Any, **kwargs: Any) -> Any:

@@ -98,7 +98,7 @@ def test_docs_only_in_dev(gateway_factory: Callable[..., Gateway]) -> None:
         "Bearer",
         "Basic abc",
         "Bearer sk-not-ours",
-        "Bearer " + generate_key().plaintext,
+        "Bearer sgw-fedcba987654-" + "Q" * 43,
         "Bearer sgw-0123456789ab-" + "A" * 43,
     ],
 )

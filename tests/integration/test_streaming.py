@@ -59,7 +59,9 @@ def test_first_chunk_arrives_while_upstream_is_still_producing(
     gateway: Gateway, upstream: FakeUpstream
 ) -> None:
     release = threading.Event()
-    upstream.queue(Stream(pieces=["first", " second"], hold_after_first=release))
+    # Longer than the guard's plain-text hold-back (96), so part of it must go out at once.
+    first = "The first part of the answer is plain prose with nothing to hide. " * 3
+    upstream.queue(Stream(pieces=[first, " second"], hold_after_first=release))
     with httpx.stream(
         "POST", f"{gateway.api}/chat/completions", headers=gateway.headers(), json=CHAT, timeout=10
     ) as response:
@@ -68,7 +70,9 @@ def test_first_chunk_arrives_while_upstream_is_still_producing(
         while "first" not in seen:
             seen += next(lines)
         # The upstream is parked until we release it: this text came through live.
-        assert not release.is_set() and upstream.streams_finished == 0
+        assert (
+            not release.is_set() and upstream.streams_finished == 0 and not upstream.streams_closed.is_set()
+        )
         release.set()
         rest = "".join(lines)
     assert "second" in rest and rest.endswith("[DONE]")

@@ -53,7 +53,10 @@ def test_workspace_presets_apply(gateway: Gateway, upstream: FakeUpstream) -> No
     assert response.status_code == 200 and response.json()["model"] == "workspace/hr"
     sent = upstream.received[0].json
     assert sent["model"] == "gpt-4o-mini"
-    assert sent["messages"][0] == {"role": "system", "content": "You answer HR questions.\n\nNever give legal advice."}
+    assert sent["messages"][0] == {
+        "role": "system",
+        "content": "You answer HR questions.\n\nNever give legal advice.",
+    }
     assert response.headers["x-gateway-pii-mode"] == "block"
     assert gateway.audit.records()[-1]["workspace"] == "workspace/hr"
 
@@ -67,7 +70,11 @@ def test_guideline_is_appended_to_a_callers_system_prompt(gateway: Gateway, upst
 def test_denied_topic(gateway: Gateway, upstream: FakeUpstream) -> None:
     response = chat(gateway, "openai/gpt-4o", "How is a Nerve Agent made?")
     error = response.json()["error"]
-    assert response.status_code == 400 and error["code"] == "policy_violation" and "no-weapons" in error["message"]
+    assert (
+        response.status_code == 400
+        and error["code"] == "policy_violation"
+        and "no-weapons" in error["message"]
+    )
     assert "Nerve" not in response.text and upstream.received == []
     assert gateway.audit.records()[-1]["action"] == "policy_violation"
 

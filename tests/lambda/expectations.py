@@ -44,6 +44,9 @@ EXPECTED: dict[str, Expect] = {
     # GATEWAY_ENV=prod in the template: no interactive docs when deployed.
     "httpapi-docs-off": Expect(404, error="not_found"),
     "httpapi-root": Expect(404, error="not_found"),
+    # Admin routes: the admin key (from the admin secret) lists keys; an API key gets 403.
+    "httpapi-admin-keys": Expect(200, fields={"object": "list"}),
+    "httpapi-admin-keys-user-key": Expect(403, error="permission_denied"),
     # StreamFunction behind its function URL
     "url-health": Expect(200, fields={"status": "ok"}),
     "url-models": Expect(200, fields={"object": "list"}, lists=("openai/gpt-4o-mini",)),
@@ -52,7 +55,8 @@ EXPECTED: dict[str, Expect] = {
     "url-chat-stream": Expect(200, chat="sse", upstream=True),
     "url-bad-auth": Expect(401, error="invalid_api_key"),
     "url-bad-json": Expect(400, error="invalid_request"),
-    # Admin routes are served only by ApiFunction (GATEWAY_ADMIN_ROUTES=false here).
+    # Admin routes are served only by ApiFunction (GATEWAY_ADMIN_ROUTES=false here),
+    # so even the admin key finds nothing on the public URL.
     "url-admin-keys": Expect(404, error="not_found"),
     # StreamFunction behind the REST API (ResponseTransferMode: RESPONSE_STREAM)
     "rest-health": Expect(200, fields={"status": "ok"}),

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import PROVIDER_KEY, Stack, event_names, load_event
 from expectations import EXPECTED
 from samharness import python_function
 from samharness.checks import check_response
-
+from samharness.stack import PROVIDER_KEY, Stack, event_names, load_event
 
 # One worker runs every test of this module: they share one warm function process.
 pytestmark = pytest.mark.xdist_group("lambda")
@@ -23,13 +22,13 @@ pytestmark = pytest.mark.xdist_group("lambda")
 def api(stack: Stack) -> Iterator[python_function.PythonFunction]:
     fn = stack.functions["ApiFunction"]
     with python_function.start(
-        fn.handler,
-        fn.code_dir,
-        fn.local_layer_dirs,
-        stack.environment(fn),
-        stack.log_dir,
-        fn.logical_id,
-        fn.timeout,
+        handler=fn.handler,
+        task_root=fn.code_dir,
+        layer_dirs=fn.local_layer_dirs,
+        env=stack.environment(fn),
+        log_dir=stack.log_dir,
+        name=fn.logical_id,
+        timeout_s=fn.timeout,
         module_checks=("gateway", "masking"),
     ) as process:
         yield process
@@ -49,13 +48,13 @@ def test_event(name: str, stack: Stack, api: python_function.PythonFunction) -> 
     response = api.invoke(load_event(name))
     calls = stack.fake.received[before:]
     check_response(
-        name,
-        EXPECTED[name],
-        int(response["statusCode"]),
-        python_function.response_headers(response),
-        python_function.decode_body(response),
-        calls,
-        PROVIDER_KEY,
+        name=name,
+        expect=EXPECTED[name],
+        status=int(response["statusCode"]),
+        headers=python_function.response_headers(response),
+        body=python_function.decode_body(response),
+        upstream_calls=calls,
+        provider_key=PROVIDER_KEY,
     )
 
 

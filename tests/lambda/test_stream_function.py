@@ -15,12 +15,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import PROVIDER_KEY, Stack, event_names, load_event
 from expectations import EXPECTED
 from samharness import web_adapter
 from samharness.checks import check_response
 from samharness.fake_upstream import FIRST_TEXT
-
+from samharness.stack import PROVIDER_KEY, Stack, event_names, load_event
 
 # One worker runs every test of this module: they share one warm function process.
 pytestmark = pytest.mark.xdist_group("lambda")
@@ -31,14 +30,14 @@ def adapter(stack: Stack) -> Iterator[web_adapter.RunningAdapter]:
     fn = stack.functions["StreamFunction"]
     assert fn.uses_web_adapter
     with web_adapter.start(
-        fn.code_dir,
-        fn.handler,
-        fn.local_layer_dirs,
-        stack.environment(fn),
-        os.path.dirname(sys.executable),
-        stack.log_dir,
-        fn.logical_id,
-        fn.timeout,
+        task_root=fn.code_dir,
+        handler=fn.handler,
+        layer_dirs=fn.local_layer_dirs,
+        env=stack.environment(fn),
+        python_bin_dir=os.path.dirname(sys.executable),
+        log_dir=stack.log_dir,
+        function_name=fn.logical_id,
+        timeout_s=fn.timeout,
     ) as running:
         yield running
 
@@ -53,13 +52,13 @@ def test_event(name: str, stack: Stack, adapter: web_adapter.RunningAdapter) -> 
     before = len(stack.fake.received)
     response = adapter.invoke(load_event(name))
     check_response(
-        name,
-        EXPECTED[name],
-        response.status,
-        dict(response.headers),
-        response.body,
-        stack.fake.received[before:],
-        PROVIDER_KEY,
+        name=name,
+        expect=EXPECTED[name],
+        status=response.status,
+        headers=dict(response.headers),
+        body=response.body,
+        upstream_calls=stack.fake.received[before:],
+        provider_key=PROVIDER_KEY,
     )
 
 

@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 import pytest
-from conftest import EVENTS, ROOT, TEMPLATE
 from expectations import EXPECTED
 from samharness import template
+from samharness.stack import EVENTS, ROOT, TEMPLATE
 
 DATA = template.load(TEMPLATE)
 RESOURCES: dict[str, Any] = DATA["Resources"]
@@ -100,7 +100,11 @@ def test_stream_function_runs_under_the_web_adapter() -> None:
 
 def test_api_function_behind_http_api_with_root() -> None:
     events = _functions()["ApiFunction"].properties["Events"]
-    routes = {(e["Properties"]["Method"], e["Properties"]["Path"]) for e in events.values() if e["Type"] == "HttpApi"}
+    routes = {
+        (e["Properties"]["Method"], e["Properties"]["Path"])
+        for e in events.values()
+        if e["Type"] == "HttpApi"
+    }
     assert routes == {("ANY", "/"), ("ANY", "/{proxy+}")}
 
 
@@ -139,11 +143,14 @@ def _policies(logical_id: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("logical_id", ["ApiFunction", "StreamFunction"])
 def test_least_privilege(logical_id: str) -> None:
-    allowed_secrets = {"ApiFunction": {"ProvidersSecret", "AdminSecret"}, "StreamFunction": {"ProvidersSecret"}}
+    allowed_secrets = {
+        "ApiFunction": {"ProvidersSecret", "AdminSecret"},
+        "StreamFunction": {"ProvidersSecret"},
+    }
     secrets, tables = set(), set()
     for policy in _policies(logical_id):
         assert isinstance(policy, dict) and len(policy) == 1, f"unexpected policy form {policy}"
-        (kind, args), = policy.items()
+        ((kind, args),) = policy.items()
         if kind == "DynamoDBCrudPolicy":
             tables.add(args["TableName"]["Ref"])
         elif kind == "AWSSecretsManagerGetSecretValuePolicy":
@@ -204,3 +211,11 @@ def test_outputs() -> None:
         "AdminSecretArn",
         "KeysTableName",
     }
+
+
+def test_rest_api_has_only_its_throttled_stage() -> None:
+    """With swagger 2.0, SAM also deploys a stage named "Stage" that skips MethodSettings."""
+    api = RESOURCES["StreamRestApi"]["Properties"]
+    assert api["OpenApiVersion"] == "3.0"
+    settings = api["MethodSettings"][0]
+    assert {"ThrottlingRateLimit", "ThrottlingBurstLimit"} <= set(settings)

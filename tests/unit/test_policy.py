@@ -19,7 +19,14 @@ POLICY = {
     ],
     "apply": ["no-weapons"],
     "keys": {"0123456789ab": ["office-hours"]},
-    "workspaces": [{"id": "workspace/hr", "model": "openai/gpt-4o-mini", "pii_floor": "obfuscate", "rules": ["night-shift"]}],
+    "workspaces": [
+        {
+            "id": "workspace/hr",
+            "model": "openai/gpt-4o-mini",
+            "pii_floor": "obfuscate",
+            "rules": ["night-shift"],
+        }
+    ],
 }
 
 

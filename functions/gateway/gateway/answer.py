@@ -72,18 +72,23 @@ async def relay_stream(
     outcome = Outcome()
     last: dict[str, Any] = {}
     try:
-        async for event in upstream.events:
-            if isinstance(event.get("usage"), dict):
-                outcome.usage = event["usage"]
-            choices = event.get("choices")
-            if not choices:
+        try:
+            async for event in upstream.events:
+                if isinstance(event.get("usage"), dict):
+                    outcome.usage = event["usage"]
+                choices = event.get("choices")
+                if not choices:
+                    last = event
+                    continue
+                chunk = _guard_chunk(event, public_model, guards)
                 last = event
-                continue
-            chunk = _guard_chunk(event, public_model, guards)
-            last = event
-            if chunk is not None:
-                on_first_byte()
-                yield frame(chunk)
+                if chunk is not None:
+                    on_first_byte()
+                    yield frame(chunk)
+        except GatewayError as exc:
+            # The provider failed mid-answer: what the guards hold is still released
+            # (they decide on it as at a normal end), then the error event follows.
+            outcome.error = exc
         for index in guards.open_choices():
             released = _released(index, guards)
             if released:

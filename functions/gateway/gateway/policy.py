@@ -170,7 +170,9 @@ def _rule(raw: Any) -> Rule:
         raise PolicyError(f"rule {name}: keywords must be non-empty strings")
     hours = raw.get("hours_utc")
     if hours is not None and not (
-        isinstance(hours, list) and len(hours) == 2 and all(isinstance(h, int) and 0 <= h <= 24 for h in hours)
+        isinstance(hours, list)
+        and len(hours) == 2
+        and all(isinstance(h, int) and 0 <= h <= 24 for h in hours)
     ):
         raise PolicyError(f"rule {name}: hours_utc must be [start, end] hours from 0 to 24")
     if not keywords and not patterns and hours is None:

@@ -8,6 +8,7 @@ upstream. It also builds the response guards, one per text stream.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,15 +70,20 @@ class Protected:
         return headers
 
 
-def protect(payload: dict[str, Any], mode: PiiMode, config: masking.MaskingConfig) -> Protected:
+def protect(
+    payload: dict[str, Any], mode: PiiMode, config: masking.MaskingConfig, *, added_messages: int = 0
+) -> Protected:
+    """Scan and mask the upstream payload. `added_messages` is how many system
+    messages the gateway put in front of the caller's, so locations in errors
+    name the caller's own `messages[i]` (and `system` for ours)."""
     try:
         result = masking.protect_request(payload, mode, config)
     except masking.SecretDetected as exc:
-        where = ", ".join(exc.locations)
+        locations = [_caller_location(loc, added_messages) for loc in exc.locations]
         raise SecretDetected(
-            f"The request contains credentials ({', '.join(exc.kinds)}) in {where}. "
+            f"The request contains credentials ({', '.join(exc.kinds)}) in {', '.join(locations)}. "
             "Remove them and try again; nothing was sent to the provider.",
-            param=exc.locations[0] if exc.locations else None,
+            param=locations[0] if locations else None,
         ) from None
     except masking.PiiDetected as exc:
         raise PiiDetected(
@@ -87,7 +93,7 @@ def protect(payload: dict[str, Any], mode: PiiMode, config: masking.MaskingConfi
     except masking.UnsupportedContent as exc:
         raise UnsupportedContent(
             "Only text content can be scanned; this deployment refuses image, audio and file parts.",
-            param=exc.location,
+            param=_caller_location(exc.location, added_messages),
         ) from None
     except Exception:
         raise ScannerError(
@@ -169,6 +175,17 @@ def guard_whole(
     for kind, count in redactions.items():
         protected.redactions[kind] = protected.redactions.get(kind, 0) + count
     return guarded
+
+
+def _caller_location(location: str, added: int) -> str:
+    match = _MESSAGE_INDEX.match(location)
+    if match is None or added == 0:
+        return location
+    index = int(match.group(1)) - added
+    return "system" if index < 0 else f"messages[{index}]{location[match.end() :]}"
+
+
+_MESSAGE_INDEX = re.compile(r"messages\[(\d+)\]")
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -6,8 +6,7 @@ without pulling in regexes or third-party validators.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final, Literal, Protocol, runtime_checkable
+from typing import Final, Literal, NamedTuple, Protocol, runtime_checkable
 
 PiiMode = Literal["disabled", "obfuscate", "block"]
 SecretsMode = Literal["block", "obfuscate"]
@@ -16,9 +15,9 @@ SECRET: Final = "SECRET"
 PII_TYPES: Final = ("EMAIL", "PHONE", "CREDIT_CARD", "IP_ADDRESS", "SSN", "IBAN")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """One finding: `text[start:end]` is the sensitive value.
+class Span(NamedTuple):
+    """One finding: `text[start:end]` is the sensitive value. A NamedTuple, not a dataclass:
+    detectors create thousands of these, and `dataclasses` alone would double import time.
 
     `outer_start` is where the evidence begins when it precedes the value (the `password =` of an
     assignment, the `Bearer` of a header): the stream guard must never cut between the two, or the

@@ -9,6 +9,7 @@ seeded with test values.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ class Moto:
     endpoint: str
 
     def client(self, service: str) -> Any:
-        return boto3.client(
+        return boto3.client(  # type: ignore[call-overload]  # service is chosen at run time
             service,
             endpoint_url=self.endpoint,
             region_name=REGION,
@@ -41,6 +42,8 @@ class Moto:
 
 @contextmanager
 def moto_server() -> Iterator[Moto]:
+    # werkzeug logs every request moto serves; that is noise in test and bench output.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

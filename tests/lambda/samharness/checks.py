@@ -12,6 +12,7 @@ UPSTREAM_MODEL = "gpt-4o-mini"
 
 
 def check_response(
+    *,
     name: str,
     expect: Any,
     status: int,
@@ -44,7 +45,9 @@ def check_response(
         chunks = [json.loads(e[len("data: ") :]) for e in events[:-1]]
         assert not any("error" in c for c in chunks), f"{where}error event in stream: {chunks}"
         content = "".join(
-            (choice.get("delta") or {}).get("content") or "" for c in chunks for choice in c.get("choices", [])
+            (choice.get("delta") or {}).get("content") or ""
+            for c in chunks
+            for choice in c.get("choices", [])
         )
         assert content == FIRST_TEXT + SECOND_TEXT, f"{where}streamed content differs: {content!r}"
         assert all(c.get("model") == "openai/gpt-4o-mini" for c in chunks), f"{where}public model id not used"

@@ -9,6 +9,7 @@ still producing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -67,10 +68,10 @@ def _handler(state: FakeUpstream) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
             state.received.append(Received(self.path, self.headers.get("Authorization"), body))
@@ -134,7 +135,9 @@ def _handler(state: FakeUpstream) -> type[BaseHTTPRequestHandler]:
                 }
                 self._write_chunk(f"data: {json.dumps(usage)}\n\n".encode())
             self._write_chunk(b"data: [DONE]\n\n")
-            self._write_chunk(b"")
+            # A client may hang up as soon as it has [DONE]; that is not an error.
+            with contextlib.suppress(ConnectionError):
+                self._write_chunk(b"")
 
     return Handler
 

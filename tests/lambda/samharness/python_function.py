@@ -48,6 +48,7 @@ def response_headers(response: Mapping[str, Any]) -> dict[str, str]:
 
 @contextmanager
 def start(
+    *,
     handler: str,
     task_root: Path,
     layer_dirs: tuple[Path, ...],
@@ -81,7 +82,9 @@ def start(
         started = json.loads(line) if line else {"init_error": "no output"}
         if "init_error" in started:
             process.wait(10)
-            raise AssertionError(f"{name} failed to initialise:\n{started['init_error']}\n{log_path.read_text()}")
+            raise AssertionError(
+                f"{name} failed to initialise:\n{started['init_error']}\n{log_path.read_text()}"
+            )
         yield PythonFunction(process, started, log_path)
     finally:
         if process.stdin:

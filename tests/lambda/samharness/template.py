@@ -51,8 +51,10 @@ def _construct_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dic
             value = value.split(".", 1)
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
-    else:
+    elif isinstance(node, yaml.MappingNode):
         value = loader.construct_mapping(node, deep=True)
+    else:
+        raise yaml.constructor.ConstructorError(None, None, f"bad node for !{suffix}", node.start_mark)
     return {key: value}
 
 
@@ -61,7 +63,7 @@ _CfnLoader.add_multi_constructor("!", _construct_tag)
 
 def load(path: Path) -> dict[str, Any]:
     with path.open() as handle:
-        data = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(handle, Loader=_CfnLoader)
     if not isinstance(data, dict):
         raise ValueError(f"{path} is not a mapping")
     return data
@@ -112,7 +114,7 @@ class Resolver:
         if not isinstance(node, dict):
             return node
         if len(node) == 1:
-            (key, arg), = node.items()
+            ((key, arg),) = node.items()
             if key == "Ref":
                 return self.ref(arg)
             if key == "Condition":
@@ -219,7 +221,8 @@ def merged_properties(template: Mapping[str, Any], logical_id: str) -> dict[str,
     """
     globals_ = copy.deepcopy(template.get("Globals", {}).get("Function", {}))
     own = copy.deepcopy(template["Resources"][logical_id].get("Properties", {}))
-    return _merge(globals_, own)
+    merged: dict[str, Any] = _merge(globals_, own)
+    return merged
 
 
 def _merge(base: Any, over: Any) -> Any:

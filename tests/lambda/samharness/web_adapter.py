@@ -91,13 +91,16 @@ class RunningAdapter:
 
     def invoke(self, event: Mapping[str, Any], *, on_chunk: Any = None) -> StreamedResponse:
         with httpx.Client(timeout=30) as client:
-            with client.send(self.request_for(event), stream=True) as response:
+            response = client.send(self.request_for(event), stream=True)
+            try:
                 result = StreamedResponse(response.status_code, response.headers)
                 for chunk in response.iter_raw():
                     result.chunks.append((time.monotonic(), chunk))
                     if on_chunk is not None:
                         on_chunk(result)
                 return result
+            finally:
+                response.close()
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -113,6 +116,7 @@ def _free_port() -> int:
 
 @contextmanager
 def start(
+    *,
     task_root: Path,
     handler: str,
     layer_dirs: tuple[Path, ...],
@@ -137,7 +141,12 @@ def start(
     log_path = log_dir / f"{function_name}.log"
     log: IO[bytes] = log_path.open("wb")
     process = subprocess.Popen(
-        [str(script)], cwd=task_root, env=child_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        [str(script)],
+        cwd=task_root,
+        env=child_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     adapter = RunningAdapter(port, process, log_path, function_name, timeout_s)
     try:
@@ -158,7 +167,9 @@ def _wait_ready(adapter: RunningAdapter, path: str, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if adapter.process.poll() is not None:
-            raise AssertionError(f"start script exited with {adapter.process.returncode}:\n{adapter.output()}")
+            raise AssertionError(
+                f"start script exited with {adapter.process.returncode}:\n{adapter.output()}"
+            )
         try:
             response = httpx.get(f"{adapter.base_url}{path}", timeout=1)
         except httpx.TransportError:

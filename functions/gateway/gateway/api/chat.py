@@ -63,7 +63,8 @@ async def chat_completions(
         persona=workspace.system if workspace and workspace.system else DEFAULT_PERSONA,
         guideline=services.policy.guideline,
     )
-    protected = protect(payload, mode, services.masking)
+    added = len(payload["messages"]) - len(chat.messages)
+    protected = protect(payload, mode, services.masking, added_messages=added)
     audit.pii_found, audit.secrets_found = protected.pii_counts, protected.secret_counts
     guards = GuardSet(protected, services.masking)
     deadline = asyncio.get_running_loop().time() + seconds_left(
@@ -114,9 +115,7 @@ def _enforce_policy(services: Services, key: KeyRecord, chat: ChatCompletionRequ
         return
     violated = services.policy.violation(rules, chat.texts(), time.gmtime().tm_hour)
     if violated is not None:
-        raise PolicyViolation(
-            f"The request was refused by the firewall rule '{violated}'.", param="messages"
-        )
+        raise PolicyViolation(f"The request was refused by the firewall rule '{violated}'.", param="messages")
 
 
 async def _account(services: Services, key: KeyRecord, audit: AuditRecord) -> None:

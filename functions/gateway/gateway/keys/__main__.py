@@ -27,7 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create", help="create a key and print it once")
     create.add_argument("--name", required=True)
-    create.add_argument("--model", action="append", default=[], help="allowed model (repeatable; default all)")
+    create.add_argument(
+        "--model", action="append", default=[], help="allowed model (repeatable; default all)"
+    )
     create.add_argument("--pii-floor", choices=PII_MODES)
     create.add_argument("--expires-in-days", type=int)
     create.add_argument("--rpm", type=int, help="requests per minute")

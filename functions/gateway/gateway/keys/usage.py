@@ -101,7 +101,9 @@ class UsageCounter:
             if old is None or "key_hash" not in old:
                 return
 
-    def _update(self, key_id: str, values: dict[str, Any], expression: dict[str, str]) -> dict[str, Any] | None:
+    def _update(
+        self, key_id: str, values: dict[str, Any], expression: dict[str, str]
+    ) -> dict[str, Any] | None:
         """None when the update applied; the item as it was when the condition failed."""
         client = self._client_factory()
         named = set(re.findall(r":\w+", " ".join(expression.values())))
@@ -127,7 +129,11 @@ def _num(item: dict[str, Any], name: str) -> int | None:
 
 def _refuse_if_over(old: dict[str, Any], now: float, window: int, day: int, rpm: int, tpd: int) -> None:
     expires = _num(old, "expires_at")
-    if "key_hash" not in old or old.get("revoked", {}).get("BOOL") or (expires is not None and expires <= now):
+    if (
+        "key_hash" not in old
+        or old.get("revoked", {}).get("BOOL")
+        or (expires is not None and expires <= now)
+    ):
         raise KeyRevoked
     if _num(old, "tok_day") == day and (_num(old, "tok_count") or 0) >= tpd:
         raise LimitExceeded("tokens per day", (day + 1) * 86400 - int(now))

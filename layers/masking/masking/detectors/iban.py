@@ -12,7 +12,7 @@ from typing import Final
 
 from masking.types import Span
 
-_IBAN: Final = re.compile(r"(?<![\w-])([A-Z]{2}\d{2}(?: ?+[A-Z0-9]{1,4}+){3,8}+)(?![\w-])")
+_IBAN: Final = re.compile(r"([A-Z](?<![\w-][A-Z])[A-Z][0-9]{2}(?: ?+[A-Z0-9]{1,4}+){3,8}+)(?![\w-])")
 
 
 def mod97_ok(compact: str) -> bool:

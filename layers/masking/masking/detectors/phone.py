@@ -1,43 +1,87 @@
 """Phone numbers, validated with `phonenumberslite` against the configured default regions
 (numbers written with `+` are validated against their own country).
 
-The candidate pattern is deliberately loose but linear: digit groups are possessive and must be
-separated by one space, dot or dash (or follow a closing parenthesis), so a digit run is never
-re-split by backtracking. Two numbers written side by side merge into one candidate; every
-contiguous run of its groups is then tried, longest first. phonenumbers takes ~45 ms to import,
-so it is imported when the first candidate needs validating.
+The candidate pattern is loose but linear: digit groups are possessive and separated by one
+space, dot or dash (or follow a closing parenthesis), so a digit run is never re-split by
+backtracking. Numbers written side by side merge into one candidate; contiguous runs of up to six
+of its groups are then tried, longest first. `phonenumbers.parse` costs ~60 us, so a window is
+only parsed when its digit count is possible for the region, results are memoised, and each
+candidate gets a bounded number of parses: past it, the rest of the candidate is masked
+unvalidated (fail safe: over-masking a digit table beats leaking a number). phonenumbers takes
+~45 ms to import, so it is imported when the first candidate needs validating.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from masking.types import Span
 
-if TYPE_CHECKING:
-    from phonenumbers import PhoneNumber
-
 _GROUP = r"\(?+\d{1,15}+\)?+"
 _CANDIDATE: Final = re.compile(
-    rf"(?<![\w+.,/:=-])\+?+{_GROUP}(?:(?:[ .-]|(?<=\))){_GROUP}){{0,7}}+(?![\w-]|[.,]\d)"
+    rf"(?<![\w+.,/:=-])\+?+{_GROUP}(?:(?:[ .-]|(?<=\))){_GROUP}){{0,23}}+(?![\w-]|[.,]\d)"
 )
 _GROUP_RE: Final = re.compile(_GROUP)
 _MIN_DIGITS: Final = 7
 _MAX_DIGITS: Final = 15
+_MAX_WINDOW_GROUPS: Final = 6
+_PARSE_BUDGET: Final = 6
+_MEMO_LIMIT: Final = 4096
 
 
-def _digit_count(s: str) -> int:
-    return sum(ch.isdigit() for ch in s)
+def _digits(s: str) -> str:
+    return "".join(ch for ch in s if ch.isdigit())
+
+
+def _trim(cand: str) -> tuple[int, int]:
+    """Bounds of `cand` without unbalanced parentheses: "(415) 555-2671" keeps both,
+    "+1 415 555 2671)" at the end of a parenthesised remark loses its ")"."""
+    a, b = 0, len(cand)
+    while b > a and cand[b - 1] == ")" and cand.count(")", a, b) > cand.count("(", a, b):
+        b -= 1
+    while a < b and cand[a] == "(" and cand.count("(", a, b) > cand.count(")", a, b):
+        a += 1
+    return a, b
 
 
 class PhoneDetector:
     def __init__(self, regions: tuple[str, ...] = ("US",)) -> None:
         self.regions = tuple(r.upper() for r in regions) or ("US",)
+        self._lengths: frozenset[int] | None = None
+        self._memo: dict[str, str | None] = {}
+        self._window_memo: dict[str, list[tuple[int, int, str]]] = {}
 
-    def _parse(self, candidate: str) -> PhoneNumber | None:
+    def _national_lengths(self) -> frozenset[int]:
+        """Digit counts a number written without `+` can have in the configured regions
+        (national number, optionally preceded by the trunk prefix or the country code)."""
+        if self._lengths is None:
+            import phonenumbers
+
+            lengths: set[int] = set()
+            for region in self.regions:
+                meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+                if meta is None or meta.general_desc is None:
+                    continue
+                prefixes = {0, len(meta.national_prefix or ""), len(str(meta.country_code or ""))}
+                for n in meta.general_desc.possible_length or ():
+                    lengths.update(n + p for p in prefixes)
+            self._lengths = frozenset(lengths) or frozenset(range(_MIN_DIGITS, _MAX_DIGITS + 1))
+        return self._lengths
+
+    def _plausible(self, candidate: str) -> bool:
+        count = len(_digits(candidate))
+        if candidate.startswith("+"):
+            return 8 <= count <= _MAX_DIGITS
+        return _MIN_DIGITS <= count <= _MAX_DIGITS and count in self._national_lengths()
+
+    def _validate(self, candidate: str) -> str | None:
+        """E.164 form if valid, else None. Memoised: a pure function of the candidate."""
+        if candidate in self._memo:
+            return self._memo[candidate]
         import phonenumbers
 
+        result: str | None = None
         regions: tuple[str | None, ...] = (None,) if candidate.startswith("+") else self.regions
         for region in regions:
             try:
@@ -45,48 +89,62 @@ class PhoneDetector:
             except phonenumbers.NumberParseException:
                 continue
             if phonenumbers.is_valid_number(number):
-                return number
-        return None
-
-    def _e164(self, number: PhoneNumber) -> str:
-        import phonenumbers
-
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                result = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                break
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[candidate] = result
+        return result
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
         for m in _CANDIDATE.finditer(text):
-            cand = m.group(0)
-            if _digit_count(cand) < _MIN_DIGITS:
+            a, b = _trim(m.group(0))
+            cand = m.group(0)[a:b]
+            if len(_digits(cand)) < _MIN_DIGITS:
                 continue
-            if _digit_count(cand) <= _MAX_DIGITS:
-                number = self._parse(cand)
-                if number is not None:
-                    spans.append(Span("PHONE", m.start(), m.end(), "phone", self._e164(number)))
-                    continue
-            spans.extend(self._split(cand, m.start()))
+            found = self._window_memo.get(cand)
+            if found is None:
+                found = self._windows(cand)
+                if len(self._window_memo) >= _MEMO_LIMIT:
+                    self._window_memo.clear()
+                self._window_memo[cand] = found
+            start = m.start() + a
+            spans.extend(Span("PHONE", start + x, start + y, "phone", norm) for x, y, norm in found)
         return spans
 
-    def _split(self, cand: str, offset: int) -> list[Span]:
-        """Try contiguous runs of groups, longest first, for merged or padded candidates."""
+    def _windows(self, cand: str) -> list[tuple[int, int, str]]:
+        """Contiguous runs of groups, longest first; non-overlapping valid ones are kept.
+        Memoised per candidate (pure), which also makes the stream guard's look-ahead cheap."""
         groups = [(g.start(), g.end()) for g in _GROUP_RE.finditer(cand)]
         if cand.startswith("+") and groups:
             groups[0] = (0, groups[0][1])
-        found: list[Span] = []
+        counts = [0]
+        for x, y in groups:
+            counts.append(counts[-1] + sum(ch.isdigit() for ch in cand[x:y]))
+        found: list[tuple[int, int, str]] = []
         taken: list[tuple[int, int]] = []
+        budget = _PARSE_BUDGET
         n = len(groups)
-        for size in range(n - 1, 0, -1):
+        for size in range(min(n, _MAX_WINDOW_GROUPS), 0, -1):
             for i in range(n - size + 1):
+                if not _MIN_DIGITS <= counts[i + size] - counts[i] <= _MAX_DIGITS:
+                    continue
                 a, b = groups[i][0], groups[i + size - 1][1]
+                ta, tb = _trim(cand[a:b])
+                a, b = a + ta, a + tb
                 sub = cand[a:b]
-                if not _MIN_DIGITS <= _digit_count(sub) <= _MAX_DIGITS:
+                if any(a < y and x < b for x, y in taken) or not self._plausible(sub):
                     continue
-                if any(a < tb and ta < b for ta, tb in taken):
-                    continue
-                if (a > 0 and cand[a - 1] == "+") or (sub.startswith("(") is False and sub.endswith(")")):
-                    continue
-                number = self._parse(sub)
-                if number is not None:
+                if budget <= 0:
+                    # Fail safe: too many plausible windows to validate; mask this one unvalidated.
                     taken.append((a, b))
-                    found.append(Span("PHONE", offset + a, offset + b, "phone", self._e164(number)))
+                    found.append((a, b, _digits(sub)))
+                    continue
+                if sub not in self._memo:
+                    budget -= 1
+                e164 = self._validate(sub)
+                if e164 is not None:
+                    taken.append((a, b))
+                    found.append((a, b, e164))
         return found

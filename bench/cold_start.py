@@ -1,0 +1,308 @@
+"""Cold start of the two Lambda entry points, against a bare FastAPI + Mangum app.
+
+    python bench/cold_start.py [-n 9]
+
+Each sample is a fresh interpreter given what Lambda gives it: only the function's
+CodeUri and the masking layer on sys.path (`python -I`, as in tests/lambda), the
+template's environment, moto standing in for AWS and a loopback fake upstream.
+Printed: the median import time of `gateway.lambda_handler` (ApiFunction) and
+`gateway.asgi` (StreamFunction's uvicorn app) next to a bare FastAPI+Mangum app
+measured in the same run, their ratio (target: within 1.5x), and the first request
+split into its parts (boto3 import, Powertools import, secret fetch, first calls).
+Nothing is asserted: the figures go into the issue's closing note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "lambda"))
+
+from samharness.stack import running_stack  # noqa: E402
+
+CODE_DIR = ROOT / "functions" / "gateway"
+LAYER_DIR = ROOT / "layers" / "masking"
+
+BARE_APP = """
+from fastapi import FastAPI
+from mangum import Mangum
+
+app = FastAPI()
+
+
+@app.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+handler = Mangum(app, lifespan="off")
+"""
+
+# Runs in the child: time one import of `module` (the interpreter's own start-up is
+# measured separately, as the wall time of the whole process).
+IMPORT_PROBE = """
+import sys, time, json
+sys.path[:0] = {paths!r}
+t0 = time.perf_counter()
+import {module}
+t1 = time.perf_counter()
+print(json.dumps({{"import_s": t1 - t0, "modules": len(sys.modules), "boto3": "boto3" in sys.modules}}))
+"""
+
+FIRST_REQUEST_PROBE = """
+import json, os, sys, time
+sys.path[:0] = {paths!r}
+steps = []
+def step(name, fn):
+    t0 = time.perf_counter(); out = fn(); steps.append((name, time.perf_counter() - t0)); return out
+
+import importlib
+module = step("import gateway.lambda_handler", lambda: importlib.import_module("gateway.lambda_handler"))
+handler = module.handler
+if {split!r}:
+    boto3 = step("import boto3", lambda: importlib.import_module("boto3"))
+    params = step("import powertools parameters",
+                  lambda: importlib.import_module("aws_lambda_powertools.utilities.parameters"))
+    def fetch():
+        provider = params.SecretsProvider(boto3_client=boto3.client("secretsmanager"))
+        return provider.get(os.environ["GATEWAY_PROVIDERS_SECRET"], transform="json")
+    step("secret fetch (client + GetSecretValue)", fetch)
+
+class Ctx:
+    function_name = "bench"; memory_limit_in_mb = "512"; aws_request_id = "bench"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
+    def get_remaining_time_in_millis(self): return 30000
+
+events = {events!r}
+r = step("first GET /api/v1/models (key lookup)", lambda: handler(events["models"], Ctx()))
+assert r["statusCode"] == 200, r
+r = step("first POST chat (upstream connect)", lambda: handler(events["chat"], Ctx()))
+assert r["statusCode"] == 200, r
+r = step("second POST chat (warm)", lambda: handler(events["chat"], Ctx()))
+assert r["statusCode"] == 200, r
+print(json.dumps(steps))
+"""
+
+
+def run_child(code: str, env: dict[str, str], flags: tuple[str, ...] = ()) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-I", *flags, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"child failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1]), wall
+
+
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    module: str
+    paths: list[str]
+    env: dict[str, str]
+    flags: tuple[str, ...] = ()
+    # Label of the variant this one is compared with, sample by sample.
+    baseline: str | None = None
+    note: str = ""
+
+
+def measure(variants: list[Variant], n: int) -> dict[str, list[dict[str, float]]]:
+    """n rounds, each running every variant once in a fresh process.
+
+    Interleaving matters on a shared machine: load changes over seconds, and a
+    round-by-round ratio cancels most of it, where back-to-back batches did not.
+    """
+    samples: dict[str, list[dict[str, float]]] = {v.label: [] for v in variants}
+    for _ in range(n):
+        for v in variants:
+            result, wall = run_child(IMPORT_PROBE.format(paths=v.paths, module=v.module), v.env, v.flags)
+            assert isinstance(result, dict)
+            samples[v.label].append({**result, "wall_s": wall})
+    return samples
+
+
+def print_imports(variants: list[Variant], samples: dict[str, list[dict[str, float]]], n: int) -> None:
+    print(f"\ncold import, fresh process each, interleaved, median of {n}")
+    header = f"{'entry point':<46}{'import ms':>10}{'p90 ms':>9}{'process ms':>12}{'modules':>9}"
+    print(f"{header}{'ratio':>8}  vs")
+    for v in variants:
+        rows = samples[v.label]
+        imports = sorted(r["import_s"] for r in rows)
+        med = statistics.median(imports)
+        p90 = imports[max(0, round(len(imports) * 0.9) - 1)]
+        wall = statistics.median(r["wall_s"] for r in rows)
+        ratio, versus = "", ""
+        if v.baseline:
+            base = samples[v.baseline]
+            per_round = [r["import_s"] / b["import_s"] for r, b in zip(rows, base, strict=True)]
+            ratio = f"{statistics.median(per_round):.2f}"
+            versus = v.baseline
+        print(
+            f"{v.label:<46}{med * 1000:>10.1f}{p90 * 1000:>9.1f}{wall * 1000:>12.1f}"
+            f"{int(rows[-1]['modules']):>9}{ratio:>8}  {versus}"
+        )
+        if v.note:
+            print(f"{'':<6}{v.note}")
+
+
+def importtime_top(module: str, paths: list[str], env: dict[str, str], top: int = 8) -> list[tuple[int, str]]:
+    code = f"import sys; sys.path[:0] = {paths!r}; import {module}"
+    proc = subprocess.run(
+        [sys.executable, "-I", "-X", "importtime", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = []
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = line[len("import time:") :].split("|")
+        # Nesting shows as two more spaces per level; keep the first few levels below
+        # the entry module, where the choices (what to import eagerly) are visible.
+        depth = (len(name) - len(name.lstrip()) - 1) // 2
+        if 1 <= depth <= 4 and not module.startswith(name.strip()):
+            rows.append((int(cumulative), "  " * (depth - 1) + name.strip()))
+    return sorted(rows, reverse=True)[:top]
+
+
+def tree_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1_000_000
+
+
+def sam_build(out: Path) -> tuple[Path, Path] | None:
+    """Build with sam for this machine's architecture; return (as shipped, precompiled) copies.
+
+    /var/task and /opt are read-only on Lambda, so a package shipped without .pyc
+    files is compiled from source on every cold start. The source-tree rows hide
+    that (their __pycache__ is warm); these run with `-B`, which writes no bytecode,
+    as Lambda's read-only file system would not keep any.
+    """
+    sam = ROOT / ".venv-sam" / "bin" / "sam"
+    if not sam.exists():
+        print("\n(built-artifact rows skipped: run scripts/sam_checks.sh once to create .venv-sam)")
+        return None
+    arch = "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"
+    build, cache = ROOT / ".aws-sam" / "bench" / "build", ROOT / ".aws-sam" / "bench" / "cache"
+    sam_env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+        "SAM_CLI_TELEMETRY": "0",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    subprocess.run(
+        [sam, "build", "--build-dir", build, "--cache-dir", cache, "--cached", "--parallel",
+         "--parameter-overrides", f"Architecture={arch}"],
+        cwd=ROOT, env=sam_env, capture_output=True, check=True,
+    )  # fmt: skip
+    shipped, compiled = out / "shipped", out / "compiled"
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(build, shipped, ignore=ignore)
+    shutil.copytree(build, compiled, ignore=ignore)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "-j0", "--invalidation-mode", "unchecked-hash",
+         str(compiled)],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    return shipped, compiled
+
+
+def built_variants(bare_dir: Path, shipped: Path, compiled: Path, env: dict[str, str]) -> list[Variant]:
+    def fn_paths(root: Path) -> list[str]:
+        return [str(root / "ApiFunction"), str(root / "MaskingLayer" / "python")]
+
+    def size_note(root: Path) -> str:
+        return f"fn+layer {tree_mb(root / 'ApiFunction') + tree_mb(root / 'MaskingLayer'):.1f} MB unzipped"
+
+    bare = "bare app, deps from sam build, no .pyc"
+    shipped_label = "ApiFunction as sam build ships it (no .pyc)"
+    handler = "gateway.lambda_handler"
+    no_bytecode = ("-B",)
+    return [
+        Variant(bare, "bare_app", [str(bare_dir), str(shipped / "ApiFunction")], env, no_bytecode),
+        Variant(shipped_label, handler, fn_paths(shipped), env, no_bytecode, bare, size_note(shipped)),
+        Variant(
+            "ApiFunction precompiled (unchecked-hash .pyc)",
+            handler,
+            fn_paths(compiled),
+            env,
+            no_bytecode,
+            shipped_label,
+            size_note(compiled),
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=9, help="fresh processes per figure (median)")
+    parser.add_argument(
+        "--no-build", action="store_true", help="skip the rows measured on sam build artifacts"
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp)) as stack:
+        bare_dir = Path(tmp) / "bare"
+        bare_dir.mkdir()
+        (bare_dir / "bare_app.py").write_text(BARE_APP)
+        api_env = stack.environment(stack.functions["ApiFunction"])
+        stream_env = stack.environment(stack.functions["StreamFunction"])
+        fn_paths = [str(CODE_DIR), str(LAYER_DIR)]
+
+        src = "source tree (warm __pycache__)"
+        variants = [
+            Variant(f"bare FastAPI+Mangum app, {src}", "bare_app", [str(bare_dir)], api_env),
+            Variant("gateway.lambda_handler (ApiFunction)", "gateway.lambda_handler", fn_paths, api_env,
+                    baseline=f"bare FastAPI+Mangum app, {src}"),
+            Variant("gateway.asgi (StreamFunction app)", "gateway.asgi", fn_paths, stream_env,
+                    baseline=f"bare FastAPI+Mangum app, {src}"),
+            Variant("uvicorn.main (run.sh's server, extra)", "uvicorn.main", fn_paths, stream_env),
+        ]  # fmt: skip
+        built = None if args.no_build else sam_build(Path(tmp))
+        if built is not None:
+            shipped, compiled = built
+            variants += built_variants(bare_dir, shipped, compiled, api_env)
+        print_imports(variants, measure(variants, args.n), args.n)
+
+        events = {
+            "models": json.loads((ROOT / "events" / "httpapi-models.json").read_text()),
+            "chat": json.loads((ROOT / "events" / "httpapi-chat.json").read_text()),
+        }
+        for split in (True, False):
+            samples = [
+                run_child(FIRST_REQUEST_PROBE.format(paths=fn_paths, split=split, events=events), api_env)[0]
+                for _ in range(max(3, args.n // 2))
+            ]
+            names = [name for name, _ in samples[0]]
+            title = "first request, parts timed one by one" if split else "first request, as Lambda sees it"
+            print(f"\n{title} (ApiFunction, median of {len(samples)})")
+            total = 0.0
+            for i, name in enumerate(names):
+                med = statistics.median(s[i][1] for s in samples)
+                if not name.startswith("second"):
+                    total += med
+                print(f"  {name:<44}{med * 1000:>9.1f} ms")
+            print(f"  {'total to first chat answer':<44}{total * 1000:>9.1f} ms")
+
+        print("\nlargest imports under gateway.lambda_handler (-X importtime, cumulative):")
+        for cumulative, name in importtime_top("gateway.lambda_handler", fn_paths, api_env):
+            print(f"  {cumulative / 1000:>8.1f} ms  {name}")
+
+
+if __name__ == "__main__":
+    main()

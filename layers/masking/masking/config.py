@@ -1,0 +1,98 @@
+"""Deployment settings for masking, built once per process.
+
+Everything expensive (detector set, allowlist) is prepared in the constructor, so per-request
+functions only read. The gateway maps its `GATEWAY_*` settings onto these fields. A plain frozen
+class rather than a dataclass: importing `dataclasses` would cost more than the rest of the
+package (cold start is a product feature).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from masking.allowlist import Allowlist
+from masking.detectors import build_detectors
+from masking.scan import scan
+from masking.types import Detector, SecretsMode
+
+DEFAULT_HOLDBACK = 96
+_FIELDS = (
+    "pii_allow",
+    "phone_regions",
+    "restore_in_urls",
+    "secrets_mode",
+    "allow_non_text",
+    "stream_holdback",
+    "extra_detectors",
+)
+
+
+class MaskingConfig:
+    """Frozen: build one per process and share it between requests and threads."""
+
+    pii_allow: tuple[str, ...]
+    phone_regions: tuple[str, ...]
+    restore_in_urls: bool
+    secrets_mode: SecretsMode
+    allow_non_text: bool
+    stream_holdback: int
+    extra_detectors: tuple[Detector, ...]
+    detectors: tuple[Detector, ...]
+    allowlist: Allowlist
+
+    def __init__(
+        self,
+        *,
+        pii_allow: tuple[str, ...] = (),
+        phone_regions: tuple[str, ...] = ("US",),
+        restore_in_urls: bool = False,
+        secrets_mode: SecretsMode = "block",
+        allow_non_text: bool = False,
+        stream_holdback: int = DEFAULT_HOLDBACK,
+        extra_detectors: tuple[Detector, ...] = (),
+    ) -> None:
+        if secrets_mode not in ("block", "obfuscate"):
+            raise ValueError("secrets_mode must be 'block' or 'obfuscate'")
+        if not 16 <= stream_holdback <= 4096:
+            raise ValueError("stream_holdback must be between 16 and 4096 characters")
+        detectors = build_detectors(tuple(phone_regions), tuple(extra_detectors))
+        # Literal allowlist entries also match in normalised form: scan each entry once here.
+        norms = [
+            s.norm
+            for entry in pii_allow
+            if not entry.strip().startswith("@")
+            for s in scan(entry.strip(), detectors)
+            if s.norm
+        ]
+        values: dict[str, Any] = {
+            "pii_allow": tuple(pii_allow),
+            "phone_regions": tuple(phone_regions),
+            "restore_in_urls": bool(restore_in_urls),
+            "secrets_mode": secrets_mode,
+            "allow_non_text": bool(allow_non_text),
+            "stream_holdback": int(stream_holdback),
+            "extra_detectors": tuple(extra_detectors),
+            "detectors": detectors,
+            "allowlist": Allowlist(pii_allow, norms),
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"MaskingConfig is frozen; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"MaskingConfig is frozen; cannot delete {name!r}")
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, f) for f in _FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MaskingConfig) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{f}={getattr(self, f)!r}" for f in _FIELDS)
+        return f"MaskingConfig({args})"

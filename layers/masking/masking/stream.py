@@ -1,0 +1,232 @@
+"""Stream-safe response guard: text chunks in, text chunks out, same result however the
+upstream split its chunks.
+
+How: the text is cut into pieces at positions that depend only on the text, never on chunk
+boundaries, and each piece is guarded as a whole (`process_piece`). A cut is a whitespace run
+(waiting for the next non-blank so the run is complete) that no finding can cross:
+- a private-key block opened by `-----BEGIN` and not yet closed blocks every cut (up to 8 KB);
+- after an "inert" word (letters only, not a key-ish word such as `password` or `Bearer`, not
+  a short all-caps group such as an IBAN's `WEST`) nothing multi-word can continue, so the cut
+  is immediate;
+- after anything else (digits, `=`, `password:`), the detectors run on 64 characters either side
+  and the cut is allowed only if no finding, including its context such as `password = `,
+  spans it.
+Text with no usable cut is cut by force after `stream_holdback` characters when it is plain
+letters, after 512 when it holds digits or symbols, after 8 KB inside a key block, preferably
+just before the last run of key-like characters. Only the undecided tail is held back, and a
+piece is emitted only after it has been guarded, so no prefix of a redacted value leaks first.
+Cut positions are decided in the same order with the same look-ahead whether the text arrives
+in one piece or a thousand, which is what makes `guard_text` and the stream agree. Pieces are
+guarded separately at look-ahead and forced cuts; across a cut after an inert word no detector
+candidate can reach, so those pieces may be guarded together (that is what keeps the guard fast)
+without changing the result.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Final
+
+from masking.config import MaskingConfig
+from masking.guard import process_piece
+from masking.placeholders import NUMBERED
+from masking.scan import raw_spans
+from masking.types import PiiMode
+from masking.vault import Vault
+
+LOOKAROUND: Final = 64
+TRIGGERED_BOUND: Final = 512
+PEM_BOUND: Final = 8192
+
+_WS_RUN: Final = re.compile(r"\s+")
+_PLAIN: Final = re.compile(r"(?:[^\W\d_]|[\s,.;!?'\"()])*+")
+_INERT: Final = re.compile(r"[\"'(]?+[^\W\d_]++(?:['\u2019-][^\W\d_]++)*+[,.;!?'\")\]]*+")
+_PLACEHOLDER_TOKEN: Final = re.compile(NUMBERED.pattern + r"[,.;:!?'\")\]]*+")
+_KEYWORD: Final = r"(?i:pass|pwd|secret|token|key|bearer|auth|basic|credential)"
+_KEYWORD_RE: Final = re.compile(_KEYWORD)
+_SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
+# Fast path: a run of inert words (each at most 64 characters, the token look-back) with complete
+# blank runs after them. Must accept only what `_inert` accepts: every cut in it is _SOFT.
+_INERT_RUN: Final = re.compile(
+    rf"(?:(?!\S*?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s)"
+    r"[\"'(]?+[^\W\d_]{1,14}+(?:['\u2019-][^\W\d_]{1,14}+){0,3}+[,.;!?'\")\]]{0,4}+\s++(?=\S))+"
+)
+_PEM_END: Final = re.compile(r"-----END [A-Z0-9 ]{1,40}+-----")
+_KEYLIKE: Final = re.compile(r"[A-Za-z0-9_+/=.%-]")
+_NO, _SOFT, _HARD = 0, 1, 2
+_TOKEN: Final = re.compile(r"\S+")
+_EDGE_PUNCT: Final = re.compile(r"^[\"'(]+|[\"'(),.;!?\]]+$")
+_NUMERIC: Final = re.compile(r"[(+]?+\d[\d().-]*+[,;:]?+")
+_ASSIGNISH: Final = re.compile(r"(?i)[:=]|pass|pwd|secret|token|key|bearer|auth|basic|credential")
+
+
+def _inert(token: str) -> bool:
+    if _PLACEHOLDER_TOKEN.fullmatch(token):
+        return True
+    if not _INERT.fullmatch(token):
+        return False
+    if _KEYWORD_RE.search(token):
+        return False
+    return not _SHORT_CAPS.fullmatch(_EDGE_PUNCT.sub("", token))
+
+
+class ResponseGuard:
+    """Guard for ONE text stream (content, reasoning content, or one tool call's arguments)."""
+
+    def __init__(
+        self, vault: Vault, mode: PiiMode, config: MaskingConfig, json_context: bool = False
+    ) -> None:
+        self.vault = vault
+        self.mode: PiiMode = mode
+        self.config = config
+        self.json_context = json_context
+        self.redactions: dict[str, int] = {}
+        self.max_held = 0
+        self._holdback = config.stream_holdback
+        self._buf = ""
+        self._cut = 0  # last decided cut; buf[:cut] is ready to emit
+        self._ptr = 0  # candidates before this have been judged
+        self._hard: list[int] = []  # look-ahead and forced cuts in (0, cut]: never merged across
+
+    @property
+    def held(self) -> int:
+        """Characters received but not yet emitted."""
+        return len(self._buf)
+
+    def feed(self, chunk: str) -> str:
+        if not chunk:
+            return ""
+        self._buf += chunk
+        self._advance()
+        self.max_held = max(self.max_held, len(self._buf) - self._cut)
+        return self._emit(self._cut)
+
+    def flush(self) -> str:
+        return self._emit(len(self._buf))
+
+    def _emit(self, upto: int) -> str:
+        if upto <= 0:
+            return ""
+        bounds = [0, *self._hard, upto]
+        out = "".join(
+            process_piece(
+                self._buf[a:b],
+                vault=self.vault,
+                mode=self.mode,
+                config=self.config,
+                json_context=self.json_context,
+                redactions=self.redactions,
+            )
+            for a, b in itertools.pairwise(bounds)
+            if b > a
+        )
+        self._buf = self._buf[upto:]
+        self._cut = max(0, self._cut - upto)
+        self._ptr = max(0, self._ptr - upto)
+        self._hard = []
+        return out
+
+    def _advance(self) -> None:
+        buf = self._buf
+        n = len(buf)
+        while True:
+            s = self._cut
+            start = max(self._ptr, s)
+            if self._holdback >= LOOKAROUND and buf.rfind("-----BEGIN", s, start) == -1:
+                run = _INERT_RUN.match(buf, start)
+                if run is not None and "-----BEGIN" not in run.group(0):
+                    self._cut = self._ptr = run.end()
+                    continue
+            # Never look further than the largest bound: keeps a long blank-free text linear.
+            limit = min(n, s + PEM_BOUND + 1)
+            m = _WS_RUN.search(buf, max(self._ptr, s), limit)
+            if m is not None and m.end() == limit < n:
+                m = _WS_RUN.match(buf, m.start())
+            c = m.end() if m is not None and m.end() < n else None
+            if m is not None and c is None and m.start() - s <= self._holdback:
+                return  # a blank run at the very end: wait until it is complete
+            if c is not None and m is not None and m.start() - s <= self._holdback:
+                verdict = self._cut_ok(m.start(), c)
+            else:
+                if n - s < self._holdback:
+                    return
+                bound = self._bound(s)
+                if c is not None and m is not None and m.start() - s <= bound:
+                    verdict = self._cut_ok(m.start(), c)
+                elif n - s >= bound:
+                    forced = self._forced_cut(s, bound)
+                    self._hard.append(forced)
+                    self._cut = self._ptr = forced
+                    continue
+                else:
+                    return
+            if verdict is None:
+                return
+            self._ptr = c
+            if verdict != _NO:
+                self._cut = c
+                if verdict == _HARD:
+                    self._hard.append(c)
+
+    def _bound(self, s: int) -> int:
+        window = self._buf[s : s + self._holdback]
+        if "-----" in window:
+            return PEM_BOUND
+        if _PLAIN.fullmatch(window):
+            return self._holdback
+        return TRIGGERED_BOUND
+
+    def _forced_cut(self, s: int, bound: int) -> int:
+        """Cut before the last key-like run when there is one, so a key is not split if avoidable."""
+        limit = s + bound
+        for i in range(limit - 1, s, -1):
+            if not _KEYLIKE.match(self._buf, i):
+                return i + 1
+        return limit
+
+    def _cut_ok(self, ws_start: int, c: int) -> int | None:
+        """May the text be cut after the blank run [ws_start, c)? _NO, _SOFT (after an inert word
+        or at a piece start: pieces may be merged), _HARD (look-ahead decided), or None: need more
+        text to know."""
+        buf, s = self._buf, self._cut
+        begin = buf.rfind("-----BEGIN", s, c)
+        if begin != -1 and c - begin <= PEM_BOUND and _PEM_END.search(buf, begin, c) is None:
+            return _NO
+        if ws_start == s:
+            return _SOFT
+        q = ws_start
+        limit = max(s, ws_start - LOOKAROUND)
+        while q > limit and not buf[q - 1].isspace():
+            q -= 1
+        whole_token = q == s or buf[q - 1].isspace()
+        before = buf[q:ws_start]
+        if whole_token and _inert(before):
+            return _SOFT
+        after = _TOKEN.match(buf, c, c + LOOKAROUND)
+        if after is None or after.end() == len(buf):
+            if len(buf) < c + LOOKAROUND:
+                return None
+        elif _inert(after.group(0)) and not _ASSIGNISH.search(before):
+            # Only a keyword or an `=`/`:` can tie a word-only value to what precedes it.
+            return _HARD
+        elif _NUMERIC.fullmatch(before) and _NUMERIC.fullmatch(after.group(0)):
+            # Between two digit groups: hold on (phone, card, SSN, IBAN continue like this).
+            # Deciding without the detectors keeps digit tables linear; they cut at the bound.
+            return _NO
+        if len(buf) < c + LOOKAROUND:
+            return None
+        w0 = max(s, c - LOOKAROUND)
+        for span in raw_spans(buf[w0 : c + LOOKAROUND], self.config.detectors):
+            if span.context_start + w0 < c and span.end + w0 > ws_start:
+                return _NO
+        return _HARD
+
+
+def guard_text(
+    text: str, vault: Vault, mode: PiiMode, config: MaskingConfig, json_context: bool = False
+) -> tuple[str, dict[str, int]]:
+    """Whole-answer guard: the same machine as the stream, fed once."""
+    guard = ResponseGuard(vault, mode, config, json_context)
+    out = guard.feed(text) + guard.flush()
+    return out, guard.redactions
