@@ -26,11 +26,12 @@ sys.path.insert(0, str(LAYER))
 
 from masking import MaskingConfig, ResponseGuard, Vault, guard_text, protect_request, scan  # noqa: E402
 
-WORDS = (
+_WORDS = (
     "the a to of and in for is on that with as it be this are you can by we or from your at not have "
     "please could would should deploy server config error function value result request response user "
     "data model version update release build test code python docker cluster service api key token"
-).split()
+)
+WORDS = _WORDS.split()
 CODE = [
     "def handler(event, context):\n    return {'statusCode': 200}\n",
     "for i in range(10):\n    total += i * 3.5\n",
@@ -129,7 +130,8 @@ def stream_cost(corpus: str) -> None:
     for ch in prose:
         guard.feed(ch)
         worst = max(worst, guard.held)
-    print(f"stream guard, plain prose: max hold-back {worst} chars (GATEWAY_STREAM_HOLDBACK={cfg.stream_holdback})")
+    limit = cfg.stream_holdback
+    print(f"stream guard, plain prose: max hold-back {worst} chars (GATEWAY_STREAM_HOLDBACK={limit})")
 
 
 def cold_import(runs: int) -> None:
@@ -156,7 +158,9 @@ def layer_size() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "python"
         cmd = [sys.executable, "-m", "pip", "install", "-q", "--no-compile", "-t", str(target)]
-        result = subprocess.run([*cmd, "-r", str(LAYER / "requirements.txt")], capture_output=True, text=True)
+        result = subprocess.run(
+            [*cmd, "-r", str(LAYER / "requirements.txt")], capture_output=True, text=True, check=False
+        )
         if result.returncode != 0:
             print(f"layer size: pip install failed ({result.stderr.strip()[:200]})")
             return

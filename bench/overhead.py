@@ -516,7 +516,7 @@ def _bucket(module: str, name: str) -> str:
     return "other python"
 
 
-def profile_gateway(  # noqa: PLR0917
+def profile_gateway(
     fleet: Fleet,
     common: list[str],
     headers: dict[str, str],

@@ -26,6 +26,7 @@ from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.services import build_services
 from gateway.settings import Settings
+from tests.fakes.search_backends import FakeBrave, FakeSearxng, FakeTavily
 from tests.fakes.upstream import FakeUpstream
 
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -127,6 +128,45 @@ def fake_upstream_server() -> Iterator[FakeUpstream]:
 def upstream(fake_upstream_server: FakeUpstream) -> FakeUpstream:
     fake_upstream_server.reset()
     return fake_upstream_server
+
+
+@pytest.fixture(scope="session")
+def tavily_server() -> Iterator[FakeTavily]:
+    fake = FakeTavily().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def brave_server() -> Iterator[FakeBrave]:
+    fake = FakeBrave().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def searxng_server() -> Iterator[FakeSearxng]:
+    fake = FakeSearxng().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_tavily(tavily_server: FakeTavily) -> FakeTavily:
+    tavily_server.reset()
+    return tavily_server
+
+
+@pytest.fixture
+def fake_brave(brave_server: FakeBrave) -> FakeBrave:
+    brave_server.reset()
+    return brave_server
+
+
+@pytest.fixture
+def fake_searxng(searxng_server: FakeSearxng) -> FakeSearxng:
+    searxng_server.reset()
+    return searxng_server
 
 
 def gateway_settings(upstream_url: str, **overrides: Any) -> Settings:

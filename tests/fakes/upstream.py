@@ -47,6 +47,7 @@ class Stream:
     reset_after: int | None = None  # drop the connection after this many pieces
     malformed_after: int | None = None  # send a non-JSON data line after this many pieces
     error_event_after: int | None = None  # send {"error": ...} after this many pieces
+    tool_calls: list[dict[str, Any]] | None = None  # streamed as deltas after the pieces
     usage: dict[str, int] = field(
         default_factory=lambda: {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8}
     )
@@ -162,7 +163,20 @@ class FakeUpstream:
                     await asyncio.to_thread(stream.hold_after_first.wait, 10)
                 if stream.delay_s:
                     await asyncio.sleep(stream.delay_s)
-            yield chunk({}, "stop")
+            for index, call in enumerate(stream.tool_calls or []):
+                arguments = call["function"]["arguments"]
+                half = len(arguments) // 2
+                head = {"index": index, "id": call["id"], "type": "function"}
+                yield chunk(
+                    {
+                        "tool_calls": [
+                            {**head, "function": {"name": call["function"]["name"], "arguments": ""}}
+                        ]
+                    }
+                )
+                for part in (arguments[:half], arguments[half:]):
+                    yield chunk({"tool_calls": [{"index": index, "function": {"arguments": part}}]})
+            yield chunk({}, "tool_calls" if stream.tool_calls else "stop")
             if (body.get("stream_options") or {}).get("include_usage"):
                 yield f"data: {json.dumps({**base, 'choices': [], 'usage': stream.usage})}\n\n".encode()
             if stream.send_done:
@@ -190,6 +204,8 @@ def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
         "object": "chat.completion",
         "created": 1,
         "model": body["model"],
-        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": "tool_calls" if reply.tool_calls else "stop"}
+        ],
         "usage": reply.usage,
     }

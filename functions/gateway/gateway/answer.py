@@ -17,7 +17,7 @@ from typing import Any
 from gateway.errors import GatewayError, InternalError
 from gateway.protection import GuardSet, guard_whole
 from gateway.sse import DONE_FRAME, frame
-from gateway.upstream.client import UpstreamStream
+from gateway.upstream.client import EventStream
 
 _TEXT_FIELDS = ("content", "reasoning_content", "refusal")
 _DELTA_FIELDS = frozenset({"role", *_TEXT_FIELDS, "tool_calls"})
@@ -54,7 +54,7 @@ def guard_completion(body: dict[str, Any], public_model: str, guards: GuardSet) 
 
 
 async def relay_stream(
-    upstream: UpstreamStream,
+    upstream: EventStream,
     *,
     public_model: str,
     include_usage: bool,

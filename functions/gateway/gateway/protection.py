@@ -177,6 +177,18 @@ def guard_whole(
     return guarded
 
 
+def scrub(text: str, mode: PiiMode, config: masking.MaskingConfig) -> str:
+    """Redact secrets (and, outside `disabled`, personal data) without restoring anything.
+
+    For text that travels between the provider and a search backend: queries and
+    results may carry placeholders, which must stay placeholders there.
+    """
+    try:
+        return masking.guard_text(text, masking.Vault(), mode, config)[0]
+    except Exception:
+        raise ScannerError("A scanner failed while checking web search text.") from None
+
+
 def _caller_location(location: str, added: int) -> str:
     match = _MESSAGE_INDEX.match(location)
     if match is None or added == 0:

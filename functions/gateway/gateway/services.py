@@ -22,6 +22,8 @@ from gateway.keys.store import KeyStore
 from gateway.keys.usage import UsageCounter
 from gateway.policy import Policy, PolicyError, load_policy
 from gateway.protection import masking_config
+from gateway.search.factory import build_backend
+from gateway.search.types import SearchBackend
 from gateway.secret_store import AdminKey, ProviderKeys, SecretReader
 from gateway.settings import Settings
 from gateway.upstream.client import UpstreamClient
@@ -42,6 +44,7 @@ class Services:
     admin_key: AdminKey
     keys: KeyStore
     auditor: Auditor
+    search: SearchBackend | None
     http: httpx.AsyncClient
 
 
@@ -106,6 +109,14 @@ def build_services(
         admin_key=AdminKey(secrets, settings.admin_secret),
         keys=store,
         auditor=Auditor(settings.service_name, settings.metrics_namespace, audit_stream),
+        search=build_backend(
+            settings.search_backend,
+            http,
+            key_provider=keys.get,
+            tavily_base_url=settings.tavily_base_url,
+            brave_base_url=settings.brave_base_url,
+            searxng_url=settings.searxng_url,
+        ),
         http=http,
     )
 

@@ -64,6 +64,11 @@ class Settings:
     default_tpd: int = 1_000_000
     admin_routes: bool = True
     policy_file: str | None = None
+    search_backend: str | None = None
+    tavily_base_url: str | None = None
+    brave_base_url: str | None = None
+    searxng_url: str | None = None
+    web_search_max_rounds: int = 3
     service_name: str = "secure-ai-gateway"
     metrics_namespace: str = "SecureAIGateway"
     local_echo: bool = False
@@ -150,11 +155,22 @@ class Settings:
             default_tpd=int(number("GATEWAY_DEFAULT_TPD", 1_000_000, 1)),
             admin_routes=choice("GATEWAY_ADMIN_ROUTES", "true", ("true", "false")) == "true",
             policy_file=environ.get("GATEWAY_POLICY_FILE") or None,
+            search_backend=_none_if_none(
+                choice("GATEWAY_SEARCH_BACKEND", "none", ("none", "tavily", "brave", "searxng"))
+            ),
+            tavily_base_url=environ.get("GATEWAY_TAVILY_BASE_URL") or None,
+            brave_base_url=environ.get("GATEWAY_BRAVE_BASE_URL") or None,
+            searxng_url=environ.get("GATEWAY_SEARXNG_URL") or None,
+            web_search_max_rounds=int(number("GATEWAY_WEB_SEARCH_MAX_ROUNDS", 3, 1)),
             service_name=get("POWERTOOLS_SERVICE_NAME", cls.service_name),
             metrics_namespace=get("POWERTOOLS_METRICS_NAMESPACE", cls.metrics_namespace),
             local_echo=flag("GATEWAY_LOCAL_ECHO"),
             local_echo_url=get("GATEWAY_LOCAL_ECHO_URL", cls.local_echo_url).rstrip("/"),
         )
+
+
+def _none_if_none(value: str) -> str | None:
+    return None if value == "none" else value
 
 
 def _pii_mode(value: str) -> PiiMode:

@@ -49,7 +49,7 @@ _SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
 # Fast path: a run of inert words (each at most 64 characters, the token look-back) with complete
 # blank runs after them. Must accept only what `_inert` accepts: every cut in it is _SOFT.
 _INERT_RUN: Final = re.compile(
-    rf"(?:(?!\S*?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s)"
+    rf"(?:(?!\S{{0,70}}?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s)"
     r"[\"'(]?+[^\W\d_]{1,14}+(?:['\u2019-][^\W\d_]{1,14}+){0,3}+[,.;!?'\")\]]{0,4}+\s++(?=\S))+"
 )
 _PEM_END: Final = re.compile(r"-----END [A-Z0-9 ]{1,40}+-----")

@@ -23,10 +23,13 @@ from gateway.deadline import seconds_left
 from gateway.deps import ApiKeyDep, AuditDep, ServicesDep
 from gateway.errors import PolicyViolation
 from gateway.keys.store import KeyRecord
-from gateway.protection import GuardSet, effective_mode, protect
+from gateway.protection import GuardSet, effective_mode, protect, scrub
 from gateway.routing import resolve
 from gateway.schemas import ChatCompletionRequest
+from gateway.search.loop import SEARCH_PERSONA_HINT, SearchLoop, SearchPlan, plan_search
 from gateway.services import Services
+from gateway.settings import PiiMode
+from gateway.upstream.client import EventStream
 from gateway.upstream.payload import DEFAULT_PERSONA, build_payload
 from gateway.validation import parse_chat_request
 
@@ -57,12 +60,13 @@ async def chat_completions(
         services.settings.pii_floor,
     )
     audit.pii_mode = mode
-    payload = build_payload(
-        chat,
-        target.spec,
-        persona=workspace.system if workspace and workspace.system else DEFAULT_PERSONA,
-        guideline=services.policy.guideline,
+    plan = plan_search(
+        chat, target.spec, workspace.web_search if workspace else None, services.search is not None
     )
+    persona = DEFAULT_PERSONA + (SEARCH_PERSONA_HINT if plan.mode != "off" else "")
+    if workspace and workspace.system:
+        persona = workspace.system
+    payload = build_payload(chat, target.spec, persona=persona, guideline=services.policy.guideline)
     added = len(payload["messages"]) - len(chat.messages)
     protected = protect(payload, mode, services.masking, added_messages=added)
     audit.pii_found, audit.secrets_found = protected.pii_counts, protected.secret_counts
@@ -70,12 +74,21 @@ async def chat_completions(
     deadline = asyncio.get_running_loop().time() + seconds_left(
         request.scope, request.headers, services.settings.deadline_s, time.time()
     )
+    search = _search_loop(services, plan, mode)
+    if search is not None and plan.mode == "upfront":
+        await search.search_upfront(protected.payload)
+    headers = {**protected.headers(), "x-gateway-web-search": plan.header}
 
     if chat.stream:
-        upstream = await services.upstream.stream(target.spec, protected.payload, deadline)
+        upstream: EventStream
+        if search is not None and plan.mode == "tools":
+            upstream = await search.stream(target.spec, protected.payload, deadline)
+        else:
+            upstream = await services.upstream.stream(target.spec, protected.payload, deadline)
         audit.upstream_status = upstream.response.status_code
 
         async def finish(outcome: Outcome) -> None:
+            audit.web_searches = search.searches if search else 0
             audit.redacted = dict(protected.redactions)
             audit.set_usage(outcome.usage)
             if outcome.error is not None:
@@ -90,14 +103,16 @@ async def chat_completions(
             on_first_byte=audit.mark_first_byte,
             on_finish=finish,
         )
-        return StreamingResponse(
-            body, media_type="text/event-stream", headers={**_STREAM_HEADERS, **protected.headers()}
-        )
+        return StreamingResponse(body, media_type="text/event-stream", headers={**_STREAM_HEADERS, **headers})
 
-    completion: dict[str, Any] = await services.upstream.complete(target.spec, protected.payload, deadline)
+    completion: dict[str, Any]
+    if search is not None and plan.mode == "tools":
+        completion = await search.complete(target.spec, protected.payload, deadline)
+    else:
+        completion = await services.upstream.complete(target.spec, protected.payload, deadline)
     audit.upstream_status = 200
+    audit.web_searches = search.searches if search else 0
     guard_completion(completion, chat.model, guards)
-    headers = protected.headers()
     if protected.redactions:
         headers["x-gateway-redacted"] = ",".join(
             f"{kind}={count}" for kind, count in sorted(protected.redactions.items())
@@ -116,6 +131,18 @@ def _enforce_policy(services: Services, key: KeyRecord, chat: ChatCompletionRequ
     violated = services.policy.violation(rules, chat.texts(), time.gmtime().tm_hour)
     if violated is not None:
         raise PolicyViolation(f"The request was refused by the firewall rule '{violated}'.", param="messages")
+
+
+def _search_loop(services: Services, plan: SearchPlan, mode: PiiMode) -> SearchLoop | None:
+    if plan.mode == "off" or services.search is None:
+        return None
+    config = services.masking
+    return SearchLoop(
+        upstream=services.upstream,
+        backend=services.search,
+        scrub=lambda text: scrub(text, mode, config),
+        max_rounds=services.settings.web_search_max_rounds,
+    )
 
 
 async def _account(services: Services, key: KeyRecord, audit: AuditRecord) -> None:

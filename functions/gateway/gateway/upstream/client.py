@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -37,6 +37,20 @@ _BACKOFF_BASE_S = 0.25
 _BACKOFF_CAP_S = 4.0
 _PROVIDERS_WITHOUT_KEYS = frozenset({"local"})
 _MAX_ERROR_MESSAGE = 500
+
+
+class EventStream(Protocol):
+    """Provider stream events and a way to stop them (one stream, or a search loop's rounds)."""
+
+    @property
+    def events(self) -> AsyncIterator[dict[str, Any]]: ...
+
+    @property
+    def response(self) -> httpx.Response:
+        """The first (or only) provider response."""
+        ...
+
+    async def aclose(self) -> None: ...
 
 
 @dataclass
