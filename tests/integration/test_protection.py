@@ -210,3 +210,21 @@ def test_no_planted_value_in_captured_logs(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for value in (*PLANTED, AWS_KEY, gateway.api_key):
         assert value not in logged
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_show_upstream_is_opt_in_and_holds_only_placeholders(
+    gateway: Gateway, upstream: FakeUpstream, stream: bool
+) -> None:
+    plain = chat(gateway, PII_PROMPT, stream=stream, pii="obfuscate")
+    assert "upstream_request" not in plain.text
+    shown = chat(gateway, PII_PROMPT, stream=stream, pii="obfuscate", show_upstream=True)
+    if stream:
+        first = json.loads(shown.text.split("\n\n")[0].removeprefix("data: "))
+        view = first["upstream_request"]
+        assert shown.text.count("upstream_request") == 1
+    else:
+        view = shown.json()["upstream_request"]
+    assert view["model"] == "gpt-4o-mini"
+    assert view["messages"] == upstream.received[-1].json["messages"]
+    assert "[REDACTED_EMAIL_1]" in json.dumps(view) and all(v not in json.dumps(view) for v in PLANTED)

@@ -61,11 +61,13 @@ async def relay_stream(
     guards: GuardSet,
     on_first_byte: Callable[[], None],
     on_finish: Callable[[Outcome], Awaitable[None]],
+    first_chunk_extra: dict[str, Any] | None = None,
 ) -> AsyncIterator[bytes]:
     """Provider stream events in, caller SSE frames out, ending in `[DONE]`.
 
     A failure after the first byte becomes one final error event; the stream never
-    just stops. `on_finish` (tokens, audit) runs before `[DONE]`: Lambda may freeze
+    just stops. `first_chunk_extra` adds fields to the first chunk only (the opt-in
+    `upstream_request` view); clients that did not ask see plain OpenAI chunks. `on_finish` (tokens, audit) runs before `[DONE]`: Lambda may freeze
     the sandbox as soon as the last byte is out. Closing this generator (the
     caller went away) closes the upstream.
     """
@@ -84,6 +86,8 @@ async def relay_stream(
                 last = event
                 if chunk is not None:
                     on_first_byte()
+                    if first_chunk_extra:
+                        chunk, first_chunk_extra = {**chunk, **first_chunk_extra}, None
                     yield frame(chunk)
         except GatewayError as exc:
             # The provider failed mid-answer: what the guards hold is still released

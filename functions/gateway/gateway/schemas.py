@@ -55,6 +55,8 @@ class ChatCompletionRequest(_Lenient):
     system: str | None = None
     web_search: bool | None = None
     pii: PiiMode | None = None
+    # Opt-in: the answer also carries the messages exactly as sent upstream (placeholders only).
+    show_upstream: bool = False
     # Standard OpenAI fields we forward when the model accepts them.
     temperature: float = Field(default=0.7, ge=0, le=2)
     max_tokens: int | None = Field(default=None, ge=1)

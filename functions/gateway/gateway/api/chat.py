@@ -78,6 +78,12 @@ async def chat_completions(
     if search is not None and plan.mode == "upfront":
         await search.search_upfront(protected.payload)
     headers = {**protected.headers(), "x-gateway-web-search": plan.header}
+    # What left for the provider, for callers that ask (the playground's right-hand view).
+    shown = (
+        {"upstream_request": {"model": target.spec.upstream_model, "messages": protected.payload["messages"]}}
+        if chat.show_upstream
+        else None
+    )
 
     if chat.stream:
         upstream: EventStream
@@ -102,6 +108,7 @@ async def chat_completions(
             guards=guards,
             on_first_byte=audit.mark_first_byte,
             on_finish=finish,
+            first_chunk_extra=shown,
         )
         return StreamingResponse(body, media_type="text/event-stream", headers={**_STREAM_HEADERS, **headers})
 
@@ -113,6 +120,8 @@ async def chat_completions(
     audit.upstream_status = 200
     audit.web_searches = search.searches if search else 0
     guard_completion(completion, chat.model, guards)
+    if shown:
+        completion.update(shown)
     if protected.redactions:
         headers["x-gateway-redacted"] = ",".join(
             f"{kind}={count}" for kind, count in sorted(protected.redactions.items())
