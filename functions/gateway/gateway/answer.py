@@ -66,10 +66,11 @@ async def relay_stream(
     """Provider stream events in, caller SSE frames out, ending in `[DONE]`.
 
     A failure after the first byte becomes one final error event; the stream never
-    just stops. `first_chunk_extra` adds fields to the first chunk only (the opt-in
-    `upstream_request` view); clients that did not ask see plain OpenAI chunks. `on_finish` (tokens, audit) runs before `[DONE]`: Lambda may freeze
-    the sandbox as soon as the last byte is out. Closing this generator (the
-    caller went away) closes the upstream.
+    just stops. `on_finish` (tokens, audit) runs before `[DONE]`: Lambda may freeze
+    the sandbox as soon as the last byte is out. Closing this generator (the caller
+    went away) closes the upstream. `first_chunk_extra` adds fields to the first
+    chunk only (the opt-in `upstream_request` view); clients that did not ask see
+    plain OpenAI chunks.
     """
     outcome = Outcome()
     last: dict[str, Any] = {}
