@@ -14,10 +14,10 @@ import sys
 
 import boto3
 import uvicorn
-from moto.server import ThreadedMotoServer
 
 from dev import aws
 from dev.echo_server import app as echo_app
+from dev.moto_server import SerialMotoServer
 from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.settings import PROVIDER_KEY_VARS, Settings
@@ -34,7 +34,7 @@ def main() -> None:
     port = int(os.environ.get("GATEWAY_PORT", "3000"))
     moto_port, echo_port = _free_port(), _free_port()
 
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    moto = SerialMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     # Dummy credentials: everything AWS goes to moto, never to a real account.
     os.environ.update(

@@ -19,9 +19,9 @@ import boto3
 import httpx
 import pytest
 from hypothesis import HealthCheck, settings
-from moto.server import ThreadedMotoServer
 
 from dev import aws as dev_aws
+from dev.moto_server import SerialMotoServer
 from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.services import build_services
@@ -100,7 +100,7 @@ def moto_endpoint() -> Iterator[str]:
             "AWS_SECRET_ACCESS_KEY": "testing",
         }
     )
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server = SerialMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
+from gateway.aws.dynamodb import from_boto3
 from gateway.keys.format import generate_key
 from gateway.keys.store import KeyStore
 from gateway.keys.usage import KeyRevoked, LimitExceeded, UsageCounter
@@ -25,66 +28,87 @@ def store(aws: AwsClients) -> KeyStore:
     return KeyStore(lambda: aws.dynamodb, dev_aws.KEYS_TABLE)
 
 
-@pytest.fixture
-def usage(aws: AwsClients, store: KeyStore) -> UsageCounter:
+T = TypeVar("T")
+
+
+def run[T](make: Callable[[UsageCounter], Awaitable[T]], aws: AwsClients) -> T:
+    """Run against moto with the lean async client, as the gateway does."""
     from dev import aws as dev_aws
 
-    return UsageCounter(lambda: aws.dynamodb, dev_aws.KEYS_TABLE)
+    async def main() -> T:
+        async with httpx.AsyncClient() as http:
+            client = from_boto3(aws.dynamodb, http)
+            return await make(UsageCounter(lambda: client, dev_aws.KEYS_TABLE))
+
+    return asyncio.run(main())
 
 
-def test_concurrent_admits_lose_no_update(store: KeyStore, usage: UsageCounter) -> None:
+def test_concurrent_admits_lose_no_update(store: KeyStore, aws: AwsClients) -> None:
     key = generate_key()
     store.put(key, name="busy")
     now = time.time()
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda _: usage.admit(key.key_id, now, 1000, 10**9), range(40)))
+
+    async def many(usage: UsageCounter) -> Any:
+        return await asyncio.gather(*(usage.admit(key.key_id, now, 1000, 10**9) for _ in range(40)))
+
+    run(many, aws)
     record = store.get(key.key_id)
     assert record is not None and record.request_count == 40
 
 
-def test_minute_limit_under_concurrency(store: KeyStore, usage: UsageCounter) -> None:
+def test_minute_limit_under_concurrency(store: KeyStore, aws: AwsClients) -> None:
     key = generate_key()
     store.put(key, name="limited")
     now = 1_800_000_030.0  # mid-minute: the window closes in 30 s
 
-    def attempt(_: int) -> str:
+    async def attempt(usage: UsageCounter) -> str:
         try:
-            usage.admit(key.key_id, now, 5, 10**9)
+            await usage.admit(key.key_id, now, 5, 10**9)
         except LimitExceeded as exc:
             assert exc.limit == "requests per minute" and exc.retry_after_s == 30
             return "limited"
         return "ok"
 
-    with ThreadPoolExecutor(8) as pool:
-        outcomes = list(pool.map(attempt, range(12)))
+    async def many(usage: UsageCounter) -> list[str]:
+        outcomes = await asyncio.gather(*(attempt(usage) for _ in range(12)))
+        await usage.admit(key.key_id, now + 60, 5, 10**9)  # the next minute opens a new window
+        return list(outcomes)
+
+    outcomes = run(many, aws)
     assert outcomes.count("ok") == 5 and outcomes.count("limited") == 7
     record = store.get(key.key_id)
-    assert record is not None and record.request_count == 5
-    usage.admit(key.key_id, now + 60, 5, 10**9)  # the next minute opens a new window
+    assert record is not None and record.request_count == 6
 
 
-def test_tokens_per_day(store: KeyStore, usage: UsageCounter) -> None:
+def test_tokens_per_day(store: KeyStore, aws: AwsClients) -> None:
     key = generate_key()
     store.put(key, name="tokens")
     now = 1_800_000_000.0
-    usage.admit(key.key_id, now, 100, 50)
-    usage.add_tokens(key.key_id, 30, now)
-    usage.admit(key.key_id, now + 1, 100, 50)
-    usage.add_tokens(key.key_id, 30, now + 1)
-    with pytest.raises(LimitExceeded) as info:
-        usage.admit(key.key_id, now + 2, 100, 50)
-    assert info.value.limit == "tokens per day" and info.value.retry_after_s > 0
-    usage.admit(key.key_id, now + 86400, 100, 50)  # a new UTC day
+
+    async def day(usage: UsageCounter) -> None:
+        await usage.admit(key.key_id, now, 100, 50)
+        await usage.add_tokens(key.key_id, 30, now)
+        await usage.admit(key.key_id, now + 1, 100, 50)
+        await usage.add_tokens(key.key_id, 30, now + 1)
+        with pytest.raises(LimitExceeded) as info:
+            await usage.admit(key.key_id, now + 2, 100, 50)
+        assert info.value.limit == "tokens per day" and info.value.retry_after_s > 0
+        await usage.admit(key.key_id, now + 86400, 100, 50)  # a new UTC day
+
+    run(day, aws)
 
 
-def test_revoked_or_unknown(store: KeyStore, usage: UsageCounter) -> None:
+def test_revoked_or_unknown(store: KeyStore, aws: AwsClients) -> None:
     key = generate_key()
     store.put(key, name="gone")
     store.revoke(key.key_id)
-    with pytest.raises(KeyRevoked):
-        usage.admit(key.key_id, time.time(), 5, 5)
-    with pytest.raises(KeyRevoked):
-        usage.admit("ffffffffffff", time.time(), 5, 5)
+
+    async def refused(usage: UsageCounter) -> None:
+        for key_id in (key.key_id, "ffffffffffff"):
+            with pytest.raises(KeyRevoked):
+                await usage.admit(key_id, time.time(), 5, 5)
+
+    run(refused, aws)
 
 
 def test_over_the_limit_is_a_429_with_retry_after(gateway: Gateway, upstream: FakeUpstream) -> None:

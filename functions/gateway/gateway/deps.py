@@ -17,7 +17,7 @@ from gateway.keys.store import KeyRecord
 from gateway.services import Services
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -47,8 +47,11 @@ async def require_admin(request: Request, services: ServicesDep) -> None:
 AdminDep = Annotated[None, Depends(require_admin)]
 
 
-def get_audit(request: Request) -> AuditRecord:
-    """The request's audit record; declared first so even a 401 is recorded."""
+async def get_audit(request: Request) -> AuditRecord:
+    """The request's audit record; declared first so even a 401 is recorded.
+
+    Dependencies here are `async def` even without awaits: FastAPI runs plain
+    functions in a worker thread, a hop that costs more than the function itself."""
     record = AuditRecord(request_id=request.scope["state"]["request_id"], route=request.url.path)
     request.state.audit = record
     return record

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -18,15 +19,31 @@ if TYPE_CHECKING:
 
 
 class SecretReader:
-    """One cached Powertools SecretsProvider per process, created on first use."""
+    """One cached Powertools SecretsProvider per process, created on first use.
 
-    def __init__(self, client_factory: Callable[[], SecretsManagerClient], max_age_s: float) -> None:
+    Powertools caches values for `max_age`; we keep the same values in the event
+    loop too, so a cached read costs no worker-thread hop (it is on every request).
+    """
+
+    def __init__(
+        self,
+        client_factory: Callable[[], SecretsManagerClient],
+        max_age_s: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._client_factory = client_factory
         self._max_age = int(max_age_s)
+        self._clock = clock
         self._provider: Any = None
+        self._cache: dict[tuple[str, bool], tuple[float, Any]] = {}
 
     async def read(self, name: str, *, as_json: bool) -> Any:
-        return await asyncio.to_thread(self._read, name, as_json)
+        cached = self._cache.get((name, as_json))
+        if cached is not None and cached[0] > self._clock():
+            return cached[1]
+        value = await asyncio.to_thread(self._read, name, as_json)
+        self._cache[(name, as_json)] = (self._clock() + self._max_age, value)
+        return value
 
     def _read(self, name: str, as_json: bool) -> Any:
         if self._provider is None:

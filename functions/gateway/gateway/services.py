@@ -16,6 +16,7 @@ import httpx
 
 import masking
 from gateway.audit import Auditor
+from gateway.aws.dynamodb import from_boto3
 from gateway.catalog import Catalog
 from gateway.keys.auth import Authenticator
 from gateway.keys.store import KeyStore
@@ -62,16 +63,15 @@ def build_services(
         if catalog.resolve(workspace.model) is None:
             raise PolicyError(f"workspace {workspace.id}: unknown model {workspace.model}")
     config = masking_config(settings)
-    if http is None:
-        http = httpx.AsyncClient(
-            timeout=httpx.Timeout(
-                connect=settings.connect_timeout_s,
-                read=settings.idle_timeout_s,
-                write=settings.idle_timeout_s,
-                pool=settings.connect_timeout_s,
-            ),
-            limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
-        )
+    pool = http or httpx.AsyncClient(
+        timeout=httpx.Timeout(
+            connect=settings.connect_timeout_s,
+            read=settings.idle_timeout_s,
+            write=settings.idle_timeout_s,
+            pool=settings.connect_timeout_s,
+        ),
+        limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
+    )
     secrets = SecretReader(_lazy(secretsmanager, "secretsmanager"), settings.secret_cache_s)
     keys = ProviderKeys(secrets, settings.providers_secret, settings.provider_keys_env)
 
@@ -83,7 +83,7 @@ def build_services(
             return ""
 
     upstream = UpstreamClient(
-        http,
+        pool,
         catalog,
         keys,
         max_retries=settings.max_retries,
@@ -94,7 +94,7 @@ def build_services(
     store = KeyStore(dynamodb_factory, settings.keys_table)
     authenticator = Authenticator(
         store,
-        UsageCounter(dynamodb_factory, settings.keys_table),
+        UsageCounter(functools.cache(lambda: from_boto3(dynamodb_factory(), pool)), settings.keys_table),
         cache_seconds=settings.key_cache_s,
         default_rpm=settings.default_rpm,
         default_tpd=settings.default_tpd,
@@ -111,13 +111,13 @@ def build_services(
         auditor=Auditor(settings.service_name, settings.metrics_namespace, audit_stream),
         search=build_backend(
             settings.search_backend,
-            http,
+            pool,
             key_provider=keys.get,
             tavily_base_url=settings.tavily_base_url,
             brave_base_url=settings.brave_base_url,
             searxng_url=settings.searxng_url,
         ),
-        http=http,
+        http=pool,
     )
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
+
+from dev.moto_server import SerialMotoServer
 
 REGION = "us-east-1"
 DUMMY_CREDENTIALS = {
@@ -44,7 +45,7 @@ class Moto:
 def moto_server() -> Iterator[Moto]:
     # werkzeug logs every request moto serves; that is noise in test and bench output.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server = SerialMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     try:

@@ -67,7 +67,7 @@ class Authenticator:
         rpm = record.rpm or self._default_rpm
         tpd = record.tpd or self._default_tpd
         try:
-            await asyncio.to_thread(self._usage.admit, record.key_id, self._wall_clock(), rpm, tpd)
+            await self._usage.admit(record.key_id, self._wall_clock(), rpm, tpd)
         except KeyRevoked:
             self._cache.pop(record.key_id, None)
             raise InvalidApiKey(_MESSAGE) from None
@@ -78,7 +78,7 @@ class Authenticator:
             ) from None
 
     async def add_tokens(self, record: KeyRecord, tokens: int) -> None:
-        await asyncio.to_thread(self._usage.add_tokens, record.key_id, tokens, self._wall_clock())
+        await self._usage.add_tokens(record.key_id, tokens, self._wall_clock())
 
     async def _lookup(self, key_id: str) -> KeyRecord | None:
         now = self._clock()

@@ -11,7 +11,8 @@ No separate counter items exist, so there is nothing for TTL to clean up.
 
 Tokens are added after each answer (before a stream's `[DONE]`); a request is
 admitted while the day's count is under the limit, so the last admitted answer
-may take the count past it.
+may take the count past it. Both calls go through the lean async client
+(`gateway.aws.dynamodb`): they are on every request's path.
 """
 
 from __future__ import annotations
@@ -19,18 +20,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from gateway.aws.dynamodb import DynamoDBError, DynamoDBJson
 from gateway.keys.store import key_pk
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
 
 _ACTIVE = (
     "attribute_exists(key_hash) AND revoked = :false"
     " AND (attribute_not_exists(expires_at) OR expires_at > :now)"
 )
 _UNDER_DAILY = "(attribute_not_exists(tok_day) OR tok_day <> :day OR tok_count < :tpd)"
+_SAME_WINDOW = {
+    "UpdateExpression": "SET last_used_at = :now ADD request_count :one, win_count :one",
+    "ConditionExpression": f"{_ACTIVE} AND {_UNDER_DAILY} AND win_start = :win AND win_count < :rpm",
+}
+_NEW_WINDOW = {
+    "UpdateExpression": "SET last_used_at = :now, win_start = :win, win_count = :one ADD request_count :one",
+    "ConditionExpression": f"{_ACTIVE} AND {_UNDER_DAILY}"
+    " AND (attribute_not_exists(win_start) OR win_start < :win)",
+}
+_SAME_DAY = {"UpdateExpression": "ADD tok_count :n", "ConditionExpression": "tok_day = :day"}
+_NEW_DAY = {
+    "UpdateExpression": "SET tok_day = :day, tok_count = :n",
+    "ConditionExpression": "attribute_exists(key_hash) AND (attribute_not_exists(tok_day) OR tok_day < :day)",
+}
 _ATTEMPTS = 4
 
 
@@ -45,11 +58,11 @@ class LimitExceeded(Exception):
 
 
 class UsageCounter:
-    def __init__(self, client_factory: Callable[[], DynamoDBClient], table: str) -> None:
+    def __init__(self, client_factory: Callable[[], DynamoDBJson], table: str) -> None:
         self._client_factory = client_factory
         self._table = table
 
-    def admit(self, key_id: str, now: float, rpm: int, tpd: int) -> None:
+    async def admit(self, key_id: str, now: float, rpm: int, tpd: int) -> None:
         """Count one request if the key is active and under its limits; raise otherwise."""
         window = int(now) // 60 * 60
         day = int(now) // 86400
@@ -62,63 +75,46 @@ class UsageCounter:
             ":day": {"N": str(day)},
             ":tpd": {"N": str(tpd)},
         }
-        same_window = {
-            "UpdateExpression": "SET last_used_at = :now ADD request_count :one, win_count :one",
-            "ConditionExpression": f"{_ACTIVE} AND {_UNDER_DAILY} AND win_start = :win AND win_count < :rpm",
-        }
-        new_window = {
-            "UpdateExpression": "SET last_used_at = :now, win_start = :win, win_count = :one"
-            " ADD request_count :one",
-            "ConditionExpression": f"{_ACTIVE} AND {_UNDER_DAILY}"
-            " AND (attribute_not_exists(win_start) OR win_start < :win)",
-        }
         for _ in range(_ATTEMPTS):
-            old = self._update(key_id, values, same_window)
-            if old is None:
-                return
-            _refuse_if_over(old, now, window, day, rpm, tpd)
-            old = self._update(key_id, values, new_window)
-            if old is None:
-                return
-            _refuse_if_over(old, now, window, day, rpm, tpd)
+            for expression in (_SAME_WINDOW, _NEW_WINDOW):
+                old = await self._update(key_id, values, expression)
+                if old is None:
+                    return
+                _refuse_if_over(old, now, window, day, rpm, tpd)
             # Another instance opened this window between our two updates: go again.
         raise LimitExceeded("requests per minute", 1)
 
-    def add_tokens(self, key_id: str, tokens: int, now: float) -> None:
+    async def add_tokens(self, key_id: str, tokens: int, now: float) -> None:
         if tokens <= 0:
             return
-        day = {":day": {"N": str(int(now) // 86400)}, ":n": {"N": str(tokens)}}
-        same_day = {"UpdateExpression": "ADD tok_count :n", "ConditionExpression": "tok_day = :day"}
-        new_day = {
-            "UpdateExpression": "SET tok_day = :day, tok_count = :n",
-            "ConditionExpression": "attribute_exists(key_hash)"
-            " AND (attribute_not_exists(tok_day) OR tok_day < :day)",
-        }
+        values = {":day": {"N": str(int(now) // 86400)}, ":n": {"N": str(tokens)}}
         for _ in range(_ATTEMPTS):
-            if self._update(key_id, day, same_day) is None:
+            if await self._update(key_id, values, _SAME_DAY) is None:
                 return
-            old = self._update(key_id, day, new_day)
+            old = await self._update(key_id, values, _NEW_DAY)
             if old is None or "key_hash" not in old:
                 return
 
-    def _update(
+    async def _update(
         self, key_id: str, values: dict[str, Any], expression: dict[str, str]
     ) -> dict[str, Any] | None:
         """None when the update applied; the item as it was when the condition failed."""
-        client = self._client_factory()
         named = set(re.findall(r":\w+", " ".join(expression.values())))
-        used = {name: value for name, value in values.items() if name in named}
         try:
-            client.update_item(
-                TableName=self._table,
-                Key={"pk": {"S": key_pk(key_id)}},
-                ExpressionAttributeValues=used,
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-                **expression,  # type: ignore[arg-type]
+            await self._client_factory().call(
+                "UpdateItem",
+                {
+                    "TableName": self._table,
+                    "Key": {"pk": {"S": key_pk(key_id)}},
+                    "ExpressionAttributeValues": {k: v for k, v in values.items() if k in named},
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    **expression,
+                },
             )
-        except client.exceptions.ConditionalCheckFailedException as exc:
-            item: dict[str, Any] = exc.response.get("Item", {})  # type: ignore[assignment]
-            return item
+        except DynamoDBError as exc:
+            if exc.code != "ConditionalCheckFailedException":
+                raise
+            return exc.item
         return None
 
 
