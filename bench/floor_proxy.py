@@ -1,7 +1,7 @@
 """The floor: the least a FastAPI proxy on httpx can do for one chat completion.
 
-One route, one pooled `httpx.AsyncClient` (same limits and timeouts as the
-gateway's), the request body forwarded untouched with a provider key, the answer
+One route, the gateway's own pooled client (`gateway.http_pool.new_pool`: same
+client, limits and timeouts), the request body forwarded untouched with a provider key, the answer
 returned as it came: read whole for JSON, relayed chunk by chunk for event
 streams. No auth, no parsing, no validation, no guard. Whatever the gateway
 spends above this is the gateway's own cost.
@@ -14,17 +14,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import AsyncIterator
 
-import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
+
+from gateway.http_pool import new_pool
 
 
 def create_floor_app(upstream_base_url: str, provider_key: str = "sk-floor") -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    http = httpx.AsyncClient(
-        timeout=httpx.Timeout(connect=5.0, read=60.0, write=60.0, pool=5.0),
-        limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
-    )
+    # The gateway's own pool constructor: the floor must use the same HTTP client.
+    http = new_pool(connect_timeout_s=5.0, idle_timeout_s=60.0)
     url = upstream_base_url.rstrip("/") + "/chat/completions"
     headers = {"content-type": "application/json", "authorization": f"Bearer {provider_key}"}
 

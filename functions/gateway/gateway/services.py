@@ -18,6 +18,7 @@ import masking
 from gateway.audit import Auditor
 from gateway.aws.dynamodb import from_boto3
 from gateway.catalog import Catalog
+from gateway.http_pool import new_pool
 from gateway.keys.auth import Authenticator
 from gateway.keys.store import KeyStore
 from gateway.keys.usage import UsageCounter
@@ -63,14 +64,8 @@ def build_services(
         if catalog.resolve(workspace.model) is None:
             raise PolicyError(f"workspace {workspace.id}: unknown model {workspace.model}")
     config = masking_config(settings)
-    pool = http or httpx.AsyncClient(
-        timeout=httpx.Timeout(
-            connect=settings.connect_timeout_s,
-            read=settings.idle_timeout_s,
-            write=settings.idle_timeout_s,
-            pool=settings.connect_timeout_s,
-        ),
-        limits=httpx.Limits(max_connections=512, max_keepalive_connections=64),
+    pool = http or new_pool(
+        connect_timeout_s=settings.connect_timeout_s, idle_timeout_s=settings.idle_timeout_s
     )
     secrets = SecretReader(_lazy(secretsmanager, "secretsmanager"), settings.secret_cache_s)
     keys = ProviderKeys(secrets, settings.providers_secret, settings.provider_keys_env)
