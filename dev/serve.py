@@ -8,6 +8,7 @@ Ctrl-C stops all three.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sys
@@ -31,6 +32,7 @@ def _free_port() -> int:
 
 
 def main() -> None:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
     port = int(os.environ.get("GATEWAY_PORT", "3000"))
     moto_port, echo_port = _free_port(), _free_port()
 

@@ -8,6 +8,8 @@ in OpenAI's shape; nothing FastAPI-specific (its 422 body, its HTML 404) escapes
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,14 +29,24 @@ API_PREFIXES = ("/api/v1", "/v1")
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    built = services or build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Under uvicorn only: Mangum runs with lifespan="off", and a Lambda process
+        # simply ends. Closing the pool lets aiohttp release its connections quietly.
+        yield
+        await built.http.aclose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Secure AI Gateway",
         version="0.1.0",
         docs_url="/docs" if settings.docs_enabled else None,
         redoc_url=None,
         openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
-    app.state.services = services or build_services(settings)
+    app.state.services = built
     app.include_router(health.router)
     for prefix in API_PREFIXES:
         app.include_router(models.router, prefix=prefix, tags=["models"])
