@@ -16,7 +16,7 @@ import uvicorn
 class ThreadedServer:
     def __init__(self, app: Any, port: int = 0, name: str = "asgi-server") -> None:
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", access_log=False
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto", access_log=False
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True, name=name)

@@ -138,7 +138,8 @@ class UpstreamClient:
                     return
                 yield _event(data)
             raise UpstreamError("The provider's stream ended before it was complete.")
-        except TimeoutError:
+        except (TimeoutError, httpx.TimeoutException):
+            # Our idle timer and the pool's read timeout race for the same silence.
             raise UpstreamTimeout("The provider stopped sending before the answer was complete.") from None
         except httpx.HTTPError:
             raise UpstreamError("The provider connection broke during the answer.") from None
