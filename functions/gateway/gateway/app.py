@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from gateway.api import admin, chat, health, models
+from gateway.api import admin, chat, health, models, playground
 from gateway.audit import AuditRecord
 from gateway.errors import GatewayError, InternalError, InvalidRequest, MethodNotAllowed, NotFound
 from gateway.middleware import BodyLimitMiddleware, RequestIdMiddleware
@@ -48,6 +48,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     )
     app.state.services = built
     app.include_router(health.router)
+    app.include_router(playground.router)
     for prefix in API_PREFIXES:
         app.include_router(models.router, prefix=prefix, tags=["models"])
         app.include_router(chat.router, prefix=prefix, tags=["chat"])

@@ -18,12 +18,13 @@ import masking
 from gateway.audit import Auditor
 from gateway.aws.dynamodb import from_boto3
 from gateway.catalog import Catalog
+from gateway.errors import ScannerError
 from gateway.http_pool import new_pool
 from gateway.keys.auth import Authenticator
 from gateway.keys.store import KeyStore
 from gateway.keys.usage import UsageCounter
 from gateway.policy import Policy, PolicyError, load_policy
-from gateway.protection import masking_config
+from gateway.protection import masking_config, scrub
 from gateway.search.factory import build_backend
 from gateway.search.types import SearchBackend
 from gateway.secret_store import AdminKey, ProviderKeys, SecretReader
@@ -71,10 +72,11 @@ def build_services(
     keys = ProviderKeys(secrets, settings.providers_secret, settings.provider_keys_env)
 
     def sanitize(message: str) -> str:
-        # A provider's error text may quote the request back; scan it like an answer.
+        # A provider's error text may quote the request back; scan it like an answer
+        # (strictest mode: nothing of it is the caller's own) and drop it if that fails.
         try:
-            return masking.guard_text(message, masking.Vault(), "block", config)[0]
-        except Exception:
+            return scrub(message, "block", config)
+        except ScannerError:
             return ""
 
     upstream = UpstreamClient(

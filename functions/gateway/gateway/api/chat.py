@@ -23,6 +23,7 @@ from gateway.deadline import seconds_left
 from gateway.deps import ApiKeyDep, AuditDep, ServicesDep
 from gateway.errors import PolicyViolation
 from gateway.keys.store import KeyRecord
+from gateway.policy import Workspace
 from gateway.protection import GuardSet, effective_mode, protect, scrub
 from gateway.routing import resolve
 from gateway.schemas import ChatCompletionRequest
@@ -133,7 +134,9 @@ async def chat_completions(
     return JSONResponse(completion, headers=headers)
 
 
-def _enforce_policy(services: Services, key: KeyRecord, chat: ChatCompletionRequest, workspace: Any) -> None:
+def _enforce_policy(
+    services: Services, key: KeyRecord, chat: ChatCompletionRequest, workspace: Workspace | None
+) -> None:
     rules = services.policy.rules_for(key.key_id, workspace)
     if not rules:
         return
