@@ -36,7 +36,7 @@
     send: $("send"),
   };
 
-  // --- small DOM helpers (no innerHTML anywhere) ---------------------------------------
+  // --- small DOM helpers: elements and text nodes, never parsed markup -----------------
 
   function el(tag, className, ...children) {
     const node = document.createElement(tag);

@@ -13,7 +13,7 @@ from gateway.schemas import FORWARDED_FIELDS, ChatCompletionRequest, Message
 
 DEFAULT_PERSONA = (
     "You are a helpful assistant reached through the Secure AI Gateway. Some values in "
-    "the conversation may appear as placeholders such as [REDACTED_EMAIL_1]; treat each "
+    "the conversation may appear as placeholders of the form [REDACTED_<TYPE>_<n>]; treat each "
     "as the value it stands for and repeat it exactly when you need to refer to it."
 )
 
