@@ -1,14 +1,17 @@
 """Gateway overhead (DESIGN §12): the gateway vs the provider called directly and vs the floor.
 
-    python -m bench.overhead [--scale 1.0] [--no-profile] [--experiments]
+    python -m bench.overhead [--scale 1.0] [--no-profile]
 
 In one run, on loopback, each server its own process:
   * the fake provider (tests/fakes/upstream.py) under uvicorn,
   * moto's server (DynamoDB + Secrets Manager), seeded with dev/aws.py,
-  * the floor (bench/floor_proxy.py): FastAPI + one pooled httpx.AsyncClient,
-  * the gateway under uvicorn with auth on (key looked up in moto, cached, plus the
-    atomic usage update on every request), PII mode `disabled`, and `obfuscate`
-    too when the real `masking` package is importable.
+  * the floor (bench/floor_proxy.py): FastAPI + gateway.http_pool.new_pool, the
+    gateway's own outgoing pool (httpx API over aiohttp),
+  * the gateway under uvicorn (bench/servers.py) with auth on (key looked up in moto,
+    cached), the conditional usage/limit UpdateItem before the provider call and the
+    token UpdateItem after it (the gateway's async SigV4 client, in the event loop),
+    PII mode `disabled`, and `obfuscate` too when the real `masking` package is
+    importable.
 The measured server runs alone on core 0; the load generator (this process), the
 fake provider and moto share core 1. The same asyncio httpx load generator and
 the same request body hit every target. CPU per request is the server process's
@@ -17,8 +20,7 @@ figure, stable on a noisy machine. Latencies are wall clock in the load generato
 
 Then, unless --no-profile, a fresh gateway runs under a CPU profiler (yappi if
 installed, else cProfile) for a short load and the top costs are printed per
-request, per package and per function. --experiments adds gateway rows with
-prototype changes applied inside the bench process only (see bench/servers.py).
+request, per package, per gateway step, per function and per thread.
 """
 
 from __future__ import annotations
@@ -326,6 +328,7 @@ def machine() -> list[str]:
                 break
     except OSError:
         pass
+    import aiohttp
     import fastapi
     import uvicorn
 
@@ -334,7 +337,7 @@ def machine() -> list[str]:
     return [
         f"machine: nproc={os.cpu_count()}  cpu={model}  kernel={platform.release()}",
         f"python {platform.python_version()}  fastapi {fastapi.__version__}  uvicorn {uvicorn.__version__} "
-        f"(loop={loop}, http={http})  httpx {httpx.__version__}",
+        f"(loop={loop}, http={http})  httpx {httpx.__version__}  aiohttp {aiohttp.__version__}",
     ]
 
 
@@ -458,15 +461,25 @@ def report(targets: list[Target], direct: Target, floor: Target) -> str:
 
 # --------------------------------------------------------------------------- profile
 
+BOTO = "boto3/botocore (key lookup + secret on a cache miss; SigV4 credentials)"
+AIOHTTP = "aiohttp (connection pool)"
 BUCKETS = [
-    ("botocore", "boto3/botocore (usage update, secret fetch)"),
-    ("boto3", "boto3/botocore (usage update, secret fetch)"),
+    ("botocore", BOTO),
+    ("boto3", BOTO),
     ("urllib3", "urllib3 (boto3's HTTP)"),
-    ("aws_lambda_powertools", "powertools (secret cache)"),
-    ("httpcore", "httpx/httpcore (upstream client)"),
-    ("httpx", "httpx/httpcore (upstream client)"),
-    ("anyio", "anyio (httpcore/starlette glue)"),
-    ("h11", "h11 (HTTP/1.1 parsing, both sides)"),
+    ("aws_lambda_powertools", "powertools (secret fetch on a cache miss)"),
+    # Before "httpx": the transport's package name contains it.
+    ("httpx_aiohttp", AIOHTTP),
+    ("aiohttp", AIOHTTP),
+    ("aiohappyeyeballs", AIOHTTP),
+    ("yarl", AIOHTTP),
+    ("multidict", AIOHTTP),
+    ("propcache", AIOHTTP),
+    ("frozenlist", AIOHTTP),
+    ("httpcore", "httpx/httpcore (client API)"),
+    ("httpx", "httpx/httpcore (client API)"),
+    ("anyio", "anyio (starlette glue)"),
+    ("h11", "h11 (uvicorn's HTTP/1.1 parsing)"),
     ("uvicorn", "uvicorn"),
     ("fastapi", "fastapi/starlette"),
     ("starlette", "fastapi/starlette"),
@@ -485,6 +498,7 @@ BUCKETS = [
     ("/logging/", "logging"),
     ("/uuid", "uuid/hashlib/hmac"),
     ("/hmac", "uuid/hashlib/hmac"),
+    ("/hashlib", "uuid/hashlib/hmac"),
 ]
 BUILTIN_BUCKETS = [
     ("socket", "socket syscalls"),
@@ -566,19 +580,21 @@ def profile_gateway(
     lines.append(table(["package / area (self time)", "share", "~ms/req"], rows))
     lines.append("")
     focus = [
-        ("usage: UsageCounter.admit (boto3 update_item, worker thread)", "usage.py", "admit"),
-        ("usage: UsageCounter.add_tokens (boto3 update_item, worker thread)", "usage.py", "add_tokens"),
-        ("usage: KeyStore.record_use (older code path)", "store.py", "record_use"),
-        ("secrets: provider key read (powertools cache, worker thread)", "secret_store.py", "_read"),
-        ("secrets: provider key read (older code path)", "provider_keys.py", "_fetch"),
+        ("usage: UsageCounter.admit (async UpdateItem, SigV4 client)", "usage.py", "admit"),
+        ("usage: UsageCounter.add_tokens (async UpdateItem, SigV4 client)", "usage.py", "add_tokens"),
+        ("dynamodb: DynamoDBJson.call (sign + POST on the shared pool)", "aws/dynamodb.py", "call"),
+        ("dynamodb: sigv4.sign", "aws/sigv4.py", "sign"),
+        ("secrets: provider key, SecretReader.read (in-loop cache)", "secret_store.py", "read"),
+        ("secrets: SecretReader._read (Powertools, worker thread, cache miss)", "secret_store.py", "_read"),
         ("auth: Authenticator.authenticate (cached lookup + hash)", "auth.py", "authenticate"),
+        ("auth: KeyStore.get (boto3 GetItem, worker thread, cache miss)", "keys/store.py", "get"),
         ("audit: Auditor.write (powertools Logger JSON + EMF metrics)", "audit.py", "write"),
         ("parse_chat_request (json + pydantic)", "validation.py", "parse_chat_request"),
         ("build_payload", "payload.py", "build_payload"),
         ("protect (masking.protect_request)", "protection.py", "protect"),
         ("guard_completion (masking guard on the answer)", "answer.py", "guard_completion"),
         ("fastapi solve_dependencies", "dependencies/utils.py", "solve_dependencies"),
-        ("starlette run_in_threadpool (sync dependencies)", "concurrency.py", "run_in_threadpool"),
+        ("starlette run_in_threadpool (sync code in the threadpool)", "concurrency.py", "run_in_threadpool"),
     ]
     rows = []
     for label, file_part, name in focus:
@@ -613,8 +629,8 @@ def profile_gateway(
         thread_total = sum(sum(v) for v in groups.values()) or 1e-9
         names = {
             "_MainThread": "main thread (event loop)",
-            "Thread": "asyncio default executor (asyncio.to_thread: boto3 updates, secret read)",
-            "WorkerThread": "anyio threadpool (FastAPI sync dependencies)",
+            "Thread": "asyncio default executor (asyncio.to_thread: key lookup, secret read on a miss)",
+            "WorkerThread": "anyio threadpool (starlette run_in_threadpool)",
         }
         rows = [
             [
@@ -668,11 +684,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.overhead", description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every phase's request count")
     parser.add_argument("--no-profile", action="store_true", help="skip the profiled gateway run")
-    parser.add_argument(
-        "--experiments",
-        action="store_true",
-        help="add gateway rows with prototype fixes (bench/servers.py VARIANTS)",
-    )
     args = parser.parse_args()
     for path in PATHS:
         if str(path) not in sys.path:
@@ -699,7 +710,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp, _fleet(pinning, Path(tmp)) as fleet:
         import boto3
 
-        from bench.servers import PROVIDER_KEYS, VARIANTS
+        from bench.servers import PROVIDER_KEYS
         from dev import aws
 
         upstream = fleet.start(
@@ -739,7 +750,7 @@ def main() -> None:
         plan: list[tuple[str, list[str], str]] = [
             ("direct (fake provider)", [], ""),
             (
-                "floor (FastAPI+httpx proxy)",
+                "floor (FastAPI + gateway.http_pool.new_pool)",
                 ["-m", "bench.floor_proxy", "--port", "{port}", "--upstream", upstream_v1],
                 "/",
             ),
@@ -747,11 +758,6 @@ def main() -> None:
         ]
         if kind == "real":
             plan.append(("gateway pii=obfuscate", [*gateway_args, "--pii-floor", "obfuscate"], "/health"))
-        if args.experiments:
-            for variant in [v for v in VARIANTS if v != "none"]:
-                plan.append(
-                    (f"gateway disabled +{variant}", [*gateway_args, "--variant", variant], "/health")
-                )
 
         targets: list[Target] = []
         for label, cmd, ready in plan:
@@ -804,11 +810,6 @@ def main() -> None:
         "stream = role, content, stop, usage chunks + [DONE]"
     )
     print("gateway features on: " + " | ".join(gateway_features(kind)))
-    if args.experiments:
-        print("experiments (prototypes applied in the bench process only):")
-        for name, text in VARIANTS.items():
-            if name != "none":
-                print(f"  +{name}: {text}")
     print()
     checks = [f"{t.label}: {t.usage_updates}/{t.sent}" for t in targets if t.usage_updates is not None]
     print("usage updates seen in DynamoDB (request_count delta / requests sent): " + "; ".join(checks))
@@ -841,23 +842,30 @@ def gateway_features(kind: str) -> list[str]:
 
     from gateway.keys.auth import Authenticator
     from gateway.services import Services
+    from gateway.settings import Settings
 
     fields = {f.name for f in dataclasses.fields(Services)}
-    out = ["auth ON (sgw- key, SHA-256 checked in constant time against moto DynamoDB; lookup cached 30 s)"]
+    settings = Settings()
+    out = [
+        "auth ON (sgw- key, SHA-256 checked in constant time against moto DynamoDB; lookup cached "
+        f"{settings.key_cache_s:g} s, boto3 GetItem in a worker thread on a miss)"
+    ]
     if hasattr(Authenticator, "admit"):
         out.append(
-            "usage + limits ON (Authenticator.admit: conditional boto3 update_item before the upstream "
-            "call, in a worker thread; rpm/tpd set far above the load)"
+            "usage + limits ON (Authenticator.admit: one conditional UpdateItem before the upstream call, "
+            "via the gateway's async SigV4 client on its aiohttp-backed pool, in the event loop; "
+            "rpm/tpd set far above the load)"
         )
-    elif hasattr(Authenticator, "record_use"):
-        out.append("usage update ON (conditional boto3 update_item before the upstream call, worker thread)")
     if hasattr(Authenticator, "add_tokens"):
-        out.append("token accounting ON (a second update_item per answer, before the last byte)")
+        out.append("token accounting ON (a second UpdateItem per answer, same client, before the last byte)")
     if "auditor" in fields:
         out.append("audit ON (powertools JSON log line + EMF metrics per request, to stdout -> a file)")
     if "policy" in fields:
         out.append("policy/firewall: loaded, no rules configured")
-    out.append("provider key from Secrets Manager (moto; cached, read in a worker thread)")
+    out.append(
+        f"provider key from Secrets Manager (moto): in-loop cache ({settings.secret_cache_s:g} s) over "
+        "Powertools, read in a worker thread on a miss only"
+    )
     out.append("body limit + request-id middleware ON; request validation ON")
     if kind == "real":
         out.append(
