@@ -53,6 +53,7 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.overhead
 	$(PY) -m bench.cold_start
 	$(PY) -m bench.masking
+	$(PY) -m bench.search
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
