@@ -9,6 +9,18 @@ POSITIVE = [
     ("mobile +4915123456789", "PHONE", "", "+4915123456789"),
     ("Room 12 (415) 555-2671", "PHONE", "", "(415) 555-2671"),
     ("numbers 415 555 2671 650 253 0000", "PHONE", "", "415 555 2671"),
+    # Parentheses are paired, not counted: an unpaired "(" after the number (here opening a card
+    # number that the candidate pattern merges in) must not cost the number its own "(".
+    ("(212) 555-0147 (4111 1111 1111 1111", "PHONE", "", "(212) 555-0147"),
+    ("(212) 555-0147 (see below", "PHONE", "", "(212) 555-0147"),
+    ("the (212) 555-0147 (4111 1111 1111 1111", "PHONE", "", "(212) 555-0147"),
+    ("x (212) 555-0147) and", "PHONE", "", "(212) 555-0147"),
+    ("(+1 415 555 2671) (212) 555-0147", "PHONE", "", "(212) 555-0147"),
+    ("(+1 415 555 2671) ok", "PHONE", "", "+1 415 555 2671"),
+    ("see ((212) 555-0147)", "PHONE", "", "(212) 555-0147"),
+    # A "(" glued to a word: the span still starts at the "(" (same spelling as after a blank).
+    ("tel:x(212) 555-0147", "PHONE", "", "(212) 555-0147"),
+    ("call(212) 555-0147", "PHONE", "", "(212) 555-0147"),
 ]
 NEGATIVE = [
     ("released on 2024-01-15 at 10:30", "date and time"),

@@ -34,15 +34,42 @@ def _digits(s: str) -> str:
     return "".join(ch for ch in s if ch.isdigit())
 
 
+def _unmatched(cand: str) -> set[int]:
+    """Positions of the parentheses of `cand` that have no partner inside it."""
+    opened: list[int] = []
+    lone: set[int] = set()
+    for i, ch in enumerate(cand):
+        if ch == "(":
+            opened.append(i)
+        elif ch == ")":
+            if opened:
+                opened.pop()
+            else:
+                lone.add(i)
+    lone.update(opened)
+    return lone
+
+
 def _trim(cand: str) -> tuple[int, int]:
-    """Bounds of `cand` without unbalanced parentheses: "(415) 555-2671" keeps both,
-    "+1 415 555 2671)" at the end of a parenthesised remark loses its ")"."""
+    """Bounds of `cand` without a leading "(" or trailing ")" that has no partner inside it:
+    "(415) 555-2671" keeps both, "+1 415 555 2671)" at the end of a parenthesised remark loses
+    its ")". Parentheses are paired, not counted: in "(212) 555-0147 (4111 1111" the unpaired
+    "(" is the inner one, so the leading "(" (paired with "212)") stays, whatever follows."""
+    lone = _unmatched(cand)
     a, b = 0, len(cand)
-    while b > a and cand[b - 1] == ")" and cand.count(")", a, b) > cand.count("(", a, b):
+    while b > a and cand[b - 1] == ")" and b - 1 in lone:
         b -= 1
-    while a < b and cand[a] == "(" and cand.count("(", a, b) > cand.count(")", a, b):
+    while a < b and cand[a] == "(" and a in lone:
         a += 1
     return a, b
+
+
+def _closes_first(raw: str) -> bool:
+    """Does the first parenthesis of `raw` close one opened before it ("212) 555-0147")?"""
+    for ch in raw:
+        if ch in "()":
+            return ch == ")"
+    return False
 
 
 class PhoneDetector:
@@ -99,8 +126,14 @@ class PhoneDetector:
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
         for m in _CANDIDATE.finditer(text):
-            a, b = _trim(m.group(0))
-            cand = m.group(0)[a:b]
+            origin, raw = m.start(), m.group(0)
+            if origin > 0 and text[origin - 1] == "(" and raw[0].isdigit() and _closes_first(raw):
+                # "x(212) 555-0147": the lookbehind rejects the "(" glued to a word, so the match
+                # starts at "212)"; take the "(" back so the span is "(212) 555-0147" as
+                # anywhere else (same value, same spelling, same placeholder).
+                origin, raw = origin - 1, "(" + raw
+            a, b = _trim(raw)
+            cand = raw[a:b]
             if len(_digits(cand)) < _MIN_DIGITS:
                 continue
             found = self._window_memo.get(cand)
@@ -109,7 +142,7 @@ class PhoneDetector:
                 if len(self._window_memo) >= _MEMO_LIMIT:
                     self._window_memo.clear()
                 self._window_memo[cand] = found
-            start = m.start() + a
+            start = origin + a
             spans.extend(Span("PHONE", start + x, start + y, "phone", norm) for x, y, norm in found)
         return spans
 
