@@ -9,6 +9,9 @@ Printed: the median import time of `gateway.lambda_handler` (ApiFunction) and
 `gateway.asgi` (StreamFunction's uvicorn app) next to a bare FastAPI+Mangum app
 measured in the same run, their ratio (target: within 1.5x), and the first request
 split into its parts (boto3 import, Powertools import, secret fetch, first calls).
+Then the same on `sam build`'s artifacts for this machine's architecture (function dir
+plus the layer's python/, as on Lambda), precompiled by the Makefiles and with their
+bytecode removed, each against a bare FastAPI+Mangum app built by the same Makefile.
 Nothing is asserted: the figures go into the issue's closing note.
 """
 
@@ -185,67 +188,135 @@ def tree_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1_000_000
 
 
-def sam_build(out: Path) -> tuple[Path, Path] | None:
-    """Build with sam for this machine's architecture; return (as shipped, precompiled) copies.
+def _host_arch() -> str:
+    return "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"
 
-    /var/task and /opt are read-only on Lambda, so a package shipped without .pyc
-    files is compiled from source on every cold start. The source-tree rows hide
-    that (their __pycache__ is warm); these run with `-B`, which writes no bytecode,
-    as Lambda's read-only file system would not keep any.
+
+def _build_env(arch: str) -> dict[str, str]:
+    # The Makefiles run `python3.12`: this interpreter's directory first on PATH. LAMBDA_ARCH:
+    # SAM does not pass the architecture to a makefile build (functions/gateway/Makefile).
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+        "SAM_CLI_TELEMETRY": "0",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "LAMBDA_ARCH": arch,
+    }
+
+
+def _dist_version(root: Path, dist: str) -> str:
+    (info,) = root.glob(f"{dist}-*.dist-info")
+    return info.name[len(dist) + 1 : -len(".dist-info")]
+
+
+@dataclass(frozen=True)
+class Built:
+    """sam build output (precompiled by the Makefiles), copies without bytecode, a bare app."""
+
+    compiled: Path  # as sam build ships it now: unchecked-hash .pyc everywhere
+    plain: Path  # the same tree with every __pycache__ removed: what BuildMethod python3.12 shipped
+    bare_compiled: Path  # bare FastAPI+Mangum built by the same Makefile
+    bare_plain: Path
+
+
+def sam_build(out: Path) -> Built | None:
+    """Build with sam for this machine's architecture, plus a bare app through the same Makefile.
+
+    /var/task and /opt are read-only on Lambda, so a package shipped without .pyc files is
+    compiled from source on every cold start. The source-tree rows hide that (their
+    __pycache__ is warm); the built rows run with `-B`, which writes no bytecode, as Lambda's
+    read-only file system would not keep any.
     """
     sam = ROOT / ".venv-sam" / "bin" / "sam"
     if not sam.exists():
         print("\n(built-artifact rows skipped: run scripts/sam_checks.sh once to create .venv-sam)")
         return None
-    arch = "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"
+    arch = _host_arch()
+    env = _build_env(arch)
     build, cache = ROOT / ".aws-sam" / "bench" / "build", ROOT / ".aws-sam" / "bench" / "cache"
-    sam_env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
-        "SAM_CLI_TELEMETRY": "0",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
     subprocess.run(
         [sam, "build", "--build-dir", build, "--cache-dir", cache, "--cached", "--parallel",
          "--parameter-overrides", f"Architecture={arch}"],
-        cwd=ROOT, env=sam_env, capture_output=True, check=True,
+        cwd=ROOT, env=env, capture_output=True, check=True,
     )  # fmt: skip
-    shipped, compiled = out / "shipped", out / "compiled"
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(build, shipped, ignore=ignore)
-    shutil.copytree(build, compiled, ignore=ignore)
+    # The fair baseline: FastAPI and Mangum at the versions the function ships, built by the
+    # function's own Makefile (same wheels, strip and compileall).
+    bare_src = out / "bare-src"
+    (bare_src / "gateway").mkdir(parents=True)
+    (bare_src / "gateway" / "__init__.py").write_text("")
+    (bare_src / "gateway" / "bare_app.py").write_text(BARE_APP)
+    shutil.copy2(CODE_DIR / "run.sh", bare_src / "run.sh")
+    fn = build / "ApiFunction"
+    (bare_src / "requirements.txt").write_text(
+        f"fastapi=={_dist_version(fn, 'fastapi')}\nmangum=={_dist_version(fn, 'mangum')}\n"
+    )
+    bare = out / "bare-build"
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", "-j0", "--invalidation-mode", "unchecked-hash",
-         str(compiled)],
-        capture_output=True, check=True,
+        ["make", "--makefile", str(CODE_DIR / "Makefile"), "build-ApiFunction", f"ARTIFACTS_DIR={bare}"],
+        cwd=bare_src, env=env, capture_output=True, check=True,
     )  # fmt: skip
-    return shipped, compiled
+    compiled, plain = out / "compiled", out / "plain"
+    shutil.copytree(build, compiled)
+    shutil.copytree(build, plain, ignore=shutil.ignore_patterns("__pycache__"))
+    bare_plain = out / "bare-plain"
+    shutil.copytree(bare, bare_plain, ignore=shutil.ignore_patterns("__pycache__"))
+    return Built(compiled, plain, bare, bare_plain)
 
 
-def built_variants(bare_dir: Path, shipped: Path, compiled: Path, env: dict[str, str]) -> list[Variant]:
-    def fn_paths(root: Path) -> list[str]:
-        return [str(root / "ApiFunction"), str(root / "MaskingLayer" / "python")]
+BUILT_BARE = "built: bare FastAPI+Mangum, .pyc"
+BUILT_API = "built: ApiFunction, .pyc (as shipped now)"
+BUILT_STREAM = "built: StreamFunction app, .pyc"
+BUILT_LAYER_PLAIN = "built: ApiFunction .pyc, layer without"
+PLAIN_BARE = "no .pyc: bare FastAPI+Mangum"
+PLAIN_API = "no .pyc: ApiFunction (bytecode removed)"
+PLAIN_STREAM = "no .pyc: StreamFunction app"
+
+
+def built_variants(b: Built, api_env: dict[str, str], stream_env: dict[str, str]) -> list[Variant]:
+    def paths(root: Path, fn: str, layer_root: Path | None = None) -> list[str]:
+        return [str(root / fn), str((layer_root or root) / "MaskingLayer" / "python")]
 
     def size_note(root: Path) -> str:
-        return f"fn+layer {tree_mb(root / 'ApiFunction') + tree_mb(root / 'MaskingLayer'):.1f} MB unzipped"
+        fn = tree_mb(root / "ApiFunction") + tree_mb(root / "MaskingLayer")
+        return f"fn+layer {fn:.1f} MB unzipped"
 
-    bare = "bare app, deps from sam build, no .pyc"
-    shipped_label = "ApiFunction as sam build ships it (no .pyc)"
-    handler = "gateway.lambda_handler"
-    no_bytecode = ("-B",)
+    # -B: write no bytecode (Lambda's /var/task and /opt are read-only). -S: no site-packages,
+    # so nothing outside the artifacts is found (this venv's rich, pulled in by httpx's CLI
+    # module, would add ~30 ms that Lambda, whose runtime adds only boto3, never pays).
+    api, stream, no_bytecode = "gateway.lambda_handler", "gateway.asgi", ("-B", "-S")
     return [
-        Variant(bare, "bare_app", [str(bare_dir), str(shipped / "ApiFunction")], env, no_bytecode),
-        Variant(shipped_label, handler, fn_paths(shipped), env, no_bytecode, bare, size_note(shipped)),
-        Variant(
-            "ApiFunction precompiled (unchecked-hash .pyc)",
-            handler,
-            fn_paths(compiled),
-            env,
-            no_bytecode,
-            shipped_label,
-            size_note(compiled),
-        ),
-    ]
+        Variant(BUILT_BARE, "gateway.bare_app", [str(b.bare_compiled)], api_env, no_bytecode),
+        Variant(BUILT_API, api, paths(b.compiled, "ApiFunction"), api_env, no_bytecode, BUILT_BARE,
+                size_note(b.compiled)),
+        Variant(BUILT_STREAM, stream, paths(b.compiled, "StreamFunction"), stream_env, no_bytecode,
+                BUILT_BARE),
+        Variant(BUILT_LAYER_PLAIN, api, paths(b.compiled, "ApiFunction", b.plain), api_env, no_bytecode,
+                BUILT_API),
+        Variant(PLAIN_BARE, "gateway.bare_app", [str(b.bare_plain)], api_env, no_bytecode),
+        Variant(PLAIN_API, api, paths(b.plain, "ApiFunction"), api_env, no_bytecode, PLAIN_BARE,
+                size_note(b.plain)),
+        Variant(PLAIN_STREAM, stream, paths(b.plain, "StreamFunction"), stream_env, no_bytecode,
+                PLAIN_BARE),
+    ]  # fmt: skip
+
+
+def print_built_summary(samples: dict[str, list[dict[str, float]]]) -> None:
+    """Ratios across the table's pairs, each the median of per-round ratios."""
+
+    def ratio(a: str, b: str) -> float:
+        return statistics.median(
+            x["import_s"] / y["import_s"] for x, y in zip(samples[a], samples[b], strict=True)
+        )
+
+    print("\nbuilt artifacts (-B -S: nothing written, only the artifacts and the stdlib on sys.path)")
+    print(
+        f"  ApiFunction / bare, both precompiled:          {ratio(BUILT_API, BUILT_BARE):.2f}x  (target 1.5x)"
+    )
+    print(f"  StreamFunction app / bare, both precompiled:   {ratio(BUILT_STREAM, BUILT_BARE):.2f}x")
+    print(f"  ApiFunction / bare, neither precompiled:       {ratio(PLAIN_API, PLAIN_BARE):.2f}x")
+    print(f"  ApiFunction without .pyc / with (speed-up):    {ratio(PLAIN_API, BUILT_API):.2f}x")
+    print(f"  StreamFunction without .pyc / with:            {ratio(PLAIN_STREAM, BUILT_STREAM):.2f}x")
+    print(f"  layer without .pyc / with (ApiFunction):       {ratio(BUILT_LAYER_PLAIN, BUILT_API):.2f}x")
 
 
 def main() -> None:
@@ -275,9 +346,11 @@ def main() -> None:
         ]  # fmt: skip
         built = None if args.no_build else sam_build(Path(tmp))
         if built is not None:
-            shipped, compiled = built
-            variants += built_variants(bare_dir, shipped, compiled, api_env)
-        print_imports(variants, measure(variants, args.n), args.n)
+            variants += built_variants(built, api_env, stream_env)
+        import_samples = measure(variants, args.n)
+        print_imports(variants, import_samples, args.n)
+        if built is not None:
+            print_built_summary(import_samples)
 
         events = {
             "models": json.loads((ROOT / "events" / "httpapi-models.json").read_text()),

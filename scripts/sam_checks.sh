@@ -3,8 +3,11 @@
 #   1. sam validate --lint
 #   2. the SAM transform, then cfn-lint on the plain CloudFormation it produces
 #      (cfn-lint alone does not look inside AWS::Serverless::* resources)
-#   3. sam build with python3.12: layer at python/masking, both functions built,
-#      wheels for the target architecture, no boto3 packaged, run.sh executable
+#   3. sam build with python3.12 (BuildMethod makefile: functions/gateway/Makefile,
+#      layers/masking/Makefile): layer at python/masking, both functions built, wheels
+#      for the target architecture, no boto3 packaged, run.sh executable, and every
+#      module precompiled (unchecked-hash .pyc: /var/task and /opt are read-only, so
+#      Lambda would otherwise compile from source on each cold start)
 #   4. unzipped size of each function plus the masking layer, kept under 40 MB
 # aws-sam-cli pins many dependencies, so it lives in its own venv (.venv-sam,
 # gitignored), created here from PyPI when missing.
@@ -60,6 +63,12 @@ echo "cfn-lint: no findings on the transformed template"
 done_stage
 
 stage "sam build (python3.12, --cached --parallel)"
+# The Makefiles are not told the function's architecture by SAM; give them the one the
+# template builds for (the Architecture parameter's default, no overrides here).
+LAMBDA_ARCH=$("$VENV/bin/python" -c 'import sys; from samtranslator.yaml_helper import yaml_parse
+print(yaml_parse(open(sys.argv[1]).read())["Parameters"]["Architecture"]["Default"])' template.yaml)
+export LAMBDA_ARCH
+echo "LAMBDA_ARCH=$LAMBDA_ARCH"
 "$VENV/bin/sam" build --template template.yaml --build-dir "$BUILD_DIR" --cache-dir "$CACHE_DIR" \
   --cached --parallel 2>&1 | grep -v -e '^\[\*\]' -e '^Commands you can use next' -e '^=====' -e '^$' || {
   echo "sam build failed" >&2; exit 1; }
@@ -68,6 +77,7 @@ done_stage
 stage "build artifacts and sizes"
 "$VENV/bin/python" - "$BUILD_DIR" "$SIZE_LIMIT_MB" <<'PY'
 """Check what sam build produced; print unzipped sizes (what counts against Lambda's 250 MB)."""
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -93,6 +103,46 @@ def architectures(path):
             found.add(MACHINES.get(int.from_bytes(head[18:20], "little"), "other"))
     return found
 
+def bytecode(root):
+    """(modules, precompiled) per top-level package: .py files with an unchecked-hash .pyc.
+
+    The .pyc must be the one CPython 3.12 looks for (__pycache__/<name>.cpython-312.pyc), carry
+    3.12's magic number, and have flags 0b01 (hash-based, not checked): Lambda then loads it as
+    it is, whatever file times the deployment zip gives the sources.
+    """
+    tag = sys.implementation.cache_tag
+    assert tag == "cpython-312", f"checks must run on python3.12, not {tag}"
+    counts = {}
+    for py in root.rglob("*.py"):
+        pyc = py.parent / "__pycache__" / f"{py.stem}.{tag}.pyc"
+        ok = False
+        if pyc.is_file():
+            head = pyc.read_bytes()[:8]
+            ok = head[:4] == importlib.util.MAGIC_NUMBER and int.from_bytes(head[4:8], "little") == 0b01
+        top = py.relative_to(root).parts[0]
+        total, good = counts.get(top, (0, 0))
+        counts[top] = (total + 1, good + ok)
+    return counts
+
+
+def pyc_mb(path):
+    return mb(sum(f.stat().st_size for f in path.rglob("*.pyc")))
+
+
+def check_bytecode(name, root, required):
+    counts = bytecode(root)
+    total = sum(t for t, _ in counts.values())
+    good = sum(g for _, g in counts.values())
+    print(f"    bytecode: {good}/{total} modules precompiled (unchecked-hash), {pyc_mb(root):.2f} MB of .pyc")
+    for pkg in required:
+        t, g = counts.get(pkg, (0, 0))
+        if t == 0 or g < t:
+            failures.append(f"{name}: {pkg}/ has {g}/{t} modules with an unchecked-hash .pyc")
+    missing = sorted(top for top, (t, g) in counts.items() if g < t and top not in required)
+    if missing:
+        failures.append(f"{name}: modules without an unchecked-hash .pyc in {missing}")
+
+
 layer = build / "MaskingLayer"
 if not (layer / "python" / "masking" / "__init__.py").is_file():
     failures.append("MaskingLayer: python/masking/__init__.py missing (the layer must land at /opt/python/masking)")
@@ -105,6 +155,7 @@ layer_size = size(layer)
 print(f"target architecture: {arch}")
 print(f"{'artifact':<28}{'unzipped MB':>12}")
 print(f"{'MaskingLayer':<28}{mb(layer_size):>12.2f}")
+check_bytecode("MaskingLayer", layer / "python", ["masking", "phonenumbers", "stdnum"])
 for name in ("ApiFunction", "StreamFunction"):
     fn = build / name
     if not (fn / "gateway" / "lambda_handler.py").is_file():
@@ -118,6 +169,7 @@ for name in ("ApiFunction", "StreamFunction"):
     fn_size = size(fn)
     total = fn_size + layer_size
     print(f"{name:<28}{mb(fn_size):>12.2f}")
+    check_bytecode(name, fn, ["gateway", "pydantic", "fastapi", "starlette", "mangum", "uvicorn"])
     print(f"{name + ' + layer':<28}{mb(total):>12.2f}   (limit {limit_mb:.0f})")
     if mb(total) > limit_mb:
         failures.append(f"{name} + MaskingLayer is {mb(total):.1f} MB unzipped, over {limit_mb:.0f} MB")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,13 +63,33 @@ def test_run_sh_is_what_the_adapter_can_exec() -> None:
     assert b"/opt/python" in raw, "run.sh must put the layer (/opt/python) on PYTHONPATH"
 
 
+def _make_targets(makefile: Path) -> set[str]:
+    """Rule targets of a Makefile (lines `a b: ...`, not `A := ...`)."""
+    rules = re.findall(r"^([A-Za-z][\w.-]*(?: +[A-Za-z][\w.-]*)*) *:(?!=)", makefile.read_text(), re.M)
+    return {target for rule in rules for target in rule.split()}
+
+
 def test_masking_layer_builds_to_python_masking() -> None:
     layer = RESOURCES["MaskingLayer"]
-    assert layer["Metadata"]["BuildMethod"] == "python3.12"
+    # layers/masking/Makefile: python/<ContentUri's masking and requirements>, precompiled.
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
     content = ROOT / layer["Properties"]["ContentUri"]
-    # BuildMethod python3.12 copies ContentUri under python/, so the package must sit at its top.
     assert (content / "masking" / "__init__.py").is_file()
     assert (content / "requirements.txt").is_file()
+    makefile = content / "Makefile"
+    assert "build-MaskingLayer" in _make_targets(makefile)
+    assert "$(ARTIFACTS_DIR)/python" in makefile.read_text(), "the layer must land at /opt/python"
+
+
+def test_functions_build_with_their_makefile() -> None:
+    """BuildMethod makefile: SAM runs `make build-<LogicalId>` from the CodeUri's Makefile."""
+    for logical_id, fn in _functions().items():
+        assert RESOURCES[logical_id]["Metadata"]["BuildMethod"] == "makefile"
+        makefile = fn.code_dir / "Makefile"
+        assert f"build-{logical_id}" in _make_targets(makefile)
+        text = makefile.read_text()
+        assert "--invalidation-mode unchecked-hash" in text
+        assert "--only-binary=:all:" in text
 
 
 @pytest.mark.parametrize(
