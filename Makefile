@@ -15,13 +15,14 @@ PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/functions/gateway:$(CURDIR)/layers/masking:$(CURDIR)
 PYTEST_ARGS ?=
 
-.PHONY: help dev test lint typecheck pytest sam-check bench clean
+.PHONY: help dev test lint typecheck pytest sam-check bench load clean
 
 help:
 	@echo "make dev        run the gateway locally (moto + echo provider + uvicorn on :$${GATEWAY_PORT:-3000})"
 	@echo "make test       lint, type-check and run every test suite"
 	@echo "make sam-check  validate, lint, build and size-check the SAM stack"
-	@echo "make bench      run the benchmarks (prints figures)"
+	@echo "make bench      run every benchmark and print one table (bench/all.py)"
+	@echo "make load       200+ concurrent streams through uvicorn, 5 rounds (bench/load.py)"
 	@echo "make clean      remove the virtualenv and caches"
 
 $(VENV)/.installed: requirements-dev.txt functions/gateway/requirements.txt layers/masking/requirements.txt
@@ -49,11 +50,12 @@ pytest: $(VENV)/.installed
 sam-check:
 	bash scripts/sam_checks.sh
 
+# Every benchmark, one consolidated table (bench/all.py); `make load` is the soak alone.
 bench: $(VENV)/.installed
-	$(PY) -m bench.overhead
-	$(PY) -m bench.cold_start
-	$(PY) -m bench.masking
-	$(PY) -m bench.search
+	$(PY) -m bench.all
+
+load: $(VENV)/.installed
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,7 +1,7 @@
 """A scriptable OpenAI-compatible provider on loopback, for tests and benchmarks.
 
-Tests queue behaviours (`Reply`, `Stream`, `Status`, `Hang`); each request takes the
-next one, or a plain echo when the queue is empty. Every request's exact bytes and
+Tests queue behaviours (`Reply`, `Stream`, `Status`, `Hang`, `Raw`); each request takes
+the next one, else `default` (a plain echo when that is None). Every request's exact bytes and
 headers are recorded, so tests assert on what really left the gateway.
 """
 
@@ -63,14 +63,29 @@ class Status:
 
 
 @dataclass
+class Raw:
+    """Exact bytes: a status line and headers, then `chunks` one by one (after `delay_s` each).
+
+    For answers no well-behaved provider sends: malformed JSON, broken SSE framing, a body
+    that stalls or is cut short (`reset_after`: drop the connection after that many chunks).
+    """
+
+    chunks: list[bytes]
+    status: int = 200
+    content_type: str = "application/json"
+    delay_s: float = 0.0
+    reset_after: int | None = None
+
+
+@dataclass
 class Hang:
     """Wait this long before answering with the next behaviour (or an echo)."""
 
     seconds: float
-    then: Reply | Stream | Status | None = None
+    then: Reply | Stream | Status | Raw | None = None
 
 
-Behaviour = Reply | Stream | Status | Hang
+Behaviour = Reply | Stream | Status | Hang | Raw
 
 
 @dataclass
@@ -90,6 +105,7 @@ class FakeUpstream:
         self.received: list[Received] = []
         self.streams_closed = threading.Event()
         self.streams_finished = 0
+        self.default: Behaviour | None = None  # what an empty queue answers (None: an echo)
         self.app = Starlette(routes=[Route("/v1/chat/completions", self._chat, methods=["POST"])])
         self._server = ThreadedServer(self.app, name="fake-upstream")
 
@@ -102,6 +118,7 @@ class FakeUpstream:
         self.received.clear()
         self.streams_closed.clear()
         self.streams_finished = 0
+        self.default = None
 
     def queue(self, *behaviours: Behaviour) -> None:
         self.script.extend(behaviours)
@@ -117,7 +134,7 @@ class FakeUpstream:
         raw = await request.body()
         self.received.append(Received(raw, dict(request.headers)))
         body = json.loads(raw)
-        behaviour: Behaviour | None = self.script.popleft() if self.script else None
+        behaviour: Behaviour | None = self.script.popleft() if self.script else self.default
         while isinstance(behaviour, Hang):
             await asyncio.sleep(behaviour.seconds)
             behaviour = behaviour.then
@@ -126,12 +143,28 @@ class FakeUpstream:
         if isinstance(behaviour, Status):
             content = behaviour.body if behaviour.body is not None else {"error": {"message": "fake"}}
             return JSONResponse(content, status_code=behaviour.status, headers=behaviour.headers)
+        if isinstance(behaviour, Raw):
+            return StreamingResponse(
+                self._raw(behaviour), status_code=behaviour.status, media_type=behaviour.content_type
+            )
         if isinstance(behaviour, Reply):
             if body.get("stream"):
                 behaviour = Stream(pieces=[behaviour.content], reasoning=[behaviour.reasoning_content or ""])
             else:
                 return JSONResponse(_completion(body, behaviour))
         return StreamingResponse(self._events(body, behaviour), media_type="text/event-stream")
+
+    async def _raw(self, raw: Raw) -> AsyncIterator[bytes]:
+        try:
+            for i, piece in enumerate(raw.chunks):
+                if raw.reset_after is not None and i == raw.reset_after:
+                    raise ConnectionResetError("fake reset")
+                yield piece
+                if raw.delay_s:
+                    await asyncio.sleep(raw.delay_s)
+            self.streams_finished += 1
+        finally:
+            self.streams_closed.set()
 
     async def _events(self, body: dict[str, Any], stream: Stream) -> AsyncIterator[bytes]:
         base = {

@@ -14,7 +14,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.errors import GatewayError, InternalError
+import anyio
+
+from gateway.errors import GatewayError, InternalError, UpstreamError
 from gateway.protection import GuardSet, guard_whole
 from gateway.sse import DONE_FRAME, frame
 from gateway.upstream.client import EventStream
@@ -29,6 +31,7 @@ class Outcome:
 
     usage: dict[str, Any] | None = None
     error: GatewayError | None = None
+    disconnected: bool = False  # the caller went away before the end
 
 
 def guard_completion(body: dict[str, Any], public_model: str, guards: GuardSet) -> dict[str, Any]:
@@ -74,42 +77,57 @@ async def relay_stream(
     """
     outcome = Outcome()
     last: dict[str, Any] = {}
+    finished = False
     try:
         try:
-            async for event in upstream.events:
-                if isinstance(event.get("usage"), dict):
-                    outcome.usage = event["usage"]
-                choices = event.get("choices")
-                if not choices:
+            try:
+                async for event in upstream.events:
+                    if isinstance(event.get("usage"), dict):
+                        outcome.usage = event["usage"]
+                    choices = event.get("choices")
+                    if not choices:
+                        last = event
+                        continue
+                    try:
+                        chunk = _guard_chunk(event, public_model, guards)
+                    except (TypeError, ValueError, AttributeError):
+                        raise UpstreamError("The provider sent a stream event of the wrong shape.") from None
                     last = event
-                    continue
-                chunk = _guard_chunk(event, public_model, guards)
-                last = event
-                if chunk is not None:
-                    on_first_byte()
-                    if first_chunk_extra:
-                        chunk, first_chunk_extra = {**chunk, **first_chunk_extra}, None
-                    yield frame(chunk)
+                    if chunk is not None:
+                        on_first_byte()
+                        if first_chunk_extra:
+                            chunk, first_chunk_extra = {**chunk, **first_chunk_extra}, None
+                        yield frame(chunk)
+            except GatewayError as exc:
+                # The provider failed mid-answer: what the guards hold is still released
+                # (they decide on it as at a normal end), then the error event follows.
+                outcome.error = exc
+            for index in guards.open_choices():
+                released = _released(index, guards)
+                if released:
+                    yield frame(_chunk_like(last, public_model, [released]))
         except GatewayError as exc:
-            # The provider failed mid-answer: what the guards hold is still released
-            # (they decide on it as at a normal end), then the error event follows.
             outcome.error = exc
-        for index in guards.open_choices():
-            released = _released(index, guards)
-            if released:
-                yield frame(_chunk_like(last, public_model, [released]))
-    except GatewayError as exc:
-        outcome.error = exc
-    except Exception:
-        outcome.error = InternalError("The gateway failed while relaying the answer.")
+        except Exception:
+            outcome.error = InternalError("The gateway failed while relaying the answer.")
+        finally:
+            await upstream.aclose()
+        await on_finish(outcome)
+        finished = True
+        if outcome.error is not None:
+            yield frame(outcome.error.body())
+        elif include_usage and outcome.usage is not None:
+            yield frame({**_chunk_like(last, public_model, []), "usage": outcome.usage})
+        yield DONE_FRAME
     finally:
-        await upstream.aclose()
-    await on_finish(outcome)
-    if outcome.error is not None:
-        yield frame(outcome.error.body())
-    elif include_usage and outcome.usage is not None:
-        yield frame({**_chunk_like(last, public_model, []), "usage": outcome.usage})
-    yield DONE_FRAME
+        if not finished:
+            # The caller went away (this generator was closed or cancelled mid-answer): the
+            # provider call is closed and tokens and the audit record are still written,
+            # shielded from the cancellation that ended the stream.
+            outcome.disconnected = True
+            with anyio.CancelScope(shield=True):
+                await upstream.aclose()
+                await on_finish(outcome)
 
 
 def _guard_chunk(event: dict[str, Any], public_model: str, guards: GuardSet) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from gateway import openapi
 from gateway.api import admin, chat, health, models, playground
 from gateway.audit import AuditRecord
 from gateway.errors import GatewayError, InternalError, InvalidRequest, MethodNotAllowed, NotFound
@@ -60,6 +61,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
+    openapi.install(app)
     return app
 
 

@@ -33,6 +33,7 @@ Action = Literal[
     "forbidden",
     "invalid_request",
     "upstream_error",
+    "client_disconnected",
     "error",
 ]
 
@@ -50,6 +51,7 @@ ACTION_BY_CODE: dict[str, Action] = {
     "upstream_timeout": "upstream_error",
     "upstream_bad_request": "upstream_error",
     "provider_not_configured": "upstream_error",
+    "client_disconnected": "client_disconnected",
 }
 
 

@@ -31,6 +31,9 @@ def parse_chat_request(raw: bytes) -> ChatCompletionRequest:
         raise InvalidRequest("The request body must be a JSON object.")
     if _depth(body) > _MAX_DEPTH:
         raise InvalidRequest("The request body is nested too deeply.")
+    if _has_lone_surrogate(body):
+        # Valid JSON (`"\\ud800"`), but no UTF-8 can carry it upstream.
+        raise InvalidRequest("The request body contains a lone UTF-16 surrogate, which is not valid text.")
     try:
         return ChatCompletionRequest.model_validate(body)
     except ValidationError as exc:
@@ -56,6 +59,24 @@ def param_of(loc: tuple[int | str, ...]) -> str:
 
 _FIELD = re.compile(r"[a-z_][a-z0-9_]*")
 _TYPE_TAGS = frozenset({"str", "int", "float", "bool", "dict", "list", "none"})
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii() and _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _depth(value: Any) -> int:

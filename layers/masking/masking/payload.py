@@ -18,7 +18,9 @@ Rewrite = Callable[[str, str], str]  # (location, text) -> new text
 # Message keys that carry protocol values, not text; everything else that is a string is scanned.
 # Dict keys appear in locations only when they cannot carry a value (letters and underscores).
 _SAFE_KEY: Final = re.compile(r"[A-Za-z_]{1,32}")
-_STRUCTURAL: Final = frozenset({"role", "tool_call_id", "id", "type"})
+# `tool_call_id` and `id` are caller-chosen strings that are forwarded, so they are scanned like
+# the `tool_calls[].id` they refer to (one vault: both get the same placeholder).
+_STRUCTURAL: Final = frozenset({"role", "type"})
 _TEXT_PART_FIELDS: Final = {"text": "text", "refusal": "refusal"}
 # Top-level keys whose strings reach the provider, in numbering order after `messages`.
 SCANNED_KEYS: Final = (
@@ -53,10 +55,9 @@ def _content(content: Any, location: str, fn: Rewrite, allow_non_text: bool) -> 
         part_type = part.get("type") if isinstance(part, dict) else None
         field = _TEXT_PART_FIELDS.get(part_type) if isinstance(part_type, str) else None
         if isinstance(part, dict) and field is not None:
-            new = dict(part)
-            if isinstance(part.get(field), str):
-                new[field] = fn(f"{where}.{field}", part[field])
-            parts.append(new)
+            # Every field of a text part is forwarded (clients add their own, e.g. cache_control),
+            # so every string in it is scanned, not only the text.
+            parts.append(_deep(part, where, fn))
         elif allow_non_text:
             parts.append(part)
         else:

@@ -21,7 +21,7 @@ from gateway.answer import Outcome, guard_completion, relay_stream
 from gateway.audit import AuditRecord
 from gateway.deadline import seconds_left
 from gateway.deps import ApiKeyDep, AuditDep, ServicesDep
-from gateway.errors import PolicyViolation
+from gateway.errors import PolicyViolation, UpstreamError
 from gateway.keys.store import KeyRecord
 from gateway.policy import Workspace
 from gateway.protection import GuardSet, effective_mode, protect, scrub
@@ -100,6 +100,8 @@ async def chat_completions(
             audit.set_usage(outcome.usage)
             if outcome.error is not None:
                 audit.fail(outcome.error.status, outcome.error.code)
+            elif outcome.disconnected:
+                audit.fail(499, "client_disconnected")
             await _account(services, key, audit)
 
         body = relay_stream(
@@ -120,7 +122,10 @@ async def chat_completions(
         completion = await services.upstream.complete(target.spec, protected.payload, deadline)
     audit.upstream_status = 200
     audit.web_searches = search.searches if search else 0
-    guard_completion(completion, chat.model, guards)
+    try:
+        guard_completion(completion, chat.model, guards)
+    except (TypeError, ValueError, AttributeError):
+        raise UpstreamError("The provider sent an answer that is not a chat completion.") from None
     if shown:
         completion.update(shown)
     if protected.redactions:

@@ -93,22 +93,26 @@ class UpstreamClient:
     async def complete(self, spec: ModelSpec, payload: dict[str, Any], deadline: float) -> dict[str, Any]:
         """A non-streaming completion as the provider's JSON object."""
         response = await self._send(spec, payload, deadline)
+        failure: GatewayError
         try:
             async with asyncio.timeout(_remaining(deadline)):
                 raw = await response.aread()
-        except TimeoutError:
-            raise UpstreamTimeout("The provider did not finish answering in time.") from None
+        except (TimeoutError, httpx.TimeoutException):
+            failure = UpstreamTimeout("The provider did not finish answering in time.")
         except httpx.HTTPError:
-            raise UpstreamError("The provider connection failed while reading the answer.") from None
+            failure = UpstreamError("The provider connection failed while reading the answer.")
+        else:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+            if isinstance(body, dict) and isinstance(body.get("choices"), list):
+                return body
+            failure = UpstreamError("The provider sent an answer that is not a chat completion.")
         finally:
             await response.aclose()
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or not isinstance(body.get("choices"), list):
-            raise UpstreamError("The provider sent an answer that is not a chat completion.")
-        return body
+        failure.upstream_status = response.status_code  # it answered; the audit says so
+        raise failure
 
     async def stream(self, spec: ModelSpec, payload: dict[str, Any], deadline: float) -> UpstreamStream:
         """Open a streaming completion; retries are over once this returns."""

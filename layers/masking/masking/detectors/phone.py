@@ -18,7 +18,9 @@ from typing import Final
 
 from masking.types import Span
 
-_GROUP = r"\(?+\d{1,15}+\)?+"
+# A group glued to letters ("9am", "2nd") is a word, not part of the number: the candidate
+# ends before it instead of failing as a whole.
+_GROUP = r"\(?+\d{1,15}+(?![^\W\d])\)?+"
 _CANDIDATE: Final = re.compile(
     rf"(?<![\w+.,/:=-])\+?+{_GROUP}(?:(?:[ .-]|(?<=\))){_GROUP}){{0,23}}+(?![\w-]|[.,]\d)"
 )

@@ -1,0 +1,312 @@
+"""Every benchmark in one command, and one table of their headline figures (DESIGN §12).
+
+    python -m bench.all [--quick] [--out DIR] [--only overhead,cold_start,masking,search,load]
+
+Runs, each as its own subprocess and one after the other (they measure CPU and would disturb
+each other): bench.overhead (gateway vs the provider directly and vs a minimal FastAPI+httpx
+proxy), bench.cold_start (cold import vs a bare FastAPI+Mangum app, first request), bench.masking
+(MB/s vs scrubadub, stream guard, layer size), bench.search (one web search round) and bench.load (200 concurrent streams, memory
+across rounds). Each one's full output is saved in --out (default: a temporary directory, its
+path printed) and echoed to stderr as it runs; stdout gets the consolidated table. --quick
+runs smaller versions (about a minute in all) for a smoke check; figures from it are noisier.
+A bench that fails or whose output cannot be read shows as "n/a" with the reason; the exit
+status is non-zero then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+PATHS = [REPO / "functions" / "gateway", REPO / "layers" / "masking", REPO]
+
+
+@dataclass
+class Bench:
+    name: str
+    args: list[str]
+    quick_args: list[str]
+    parse: Callable[[str, Path], list[tuple[str, str]]]
+    timeout_s: float
+    output: str = ""
+    status: str = "not run"
+    seconds: float = 0.0
+    rows: list[tuple[str, str]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def _table_rows(text: str, header_start: str) -> dict[str, list[str]]:
+    """Rows of a whitespace-aligned table whose header line starts with `header_start`:
+    {first cell: other cells}. Cells are separated by two or more spaces."""
+    lines = text.splitlines()
+    rows: dict[str, list[str]] = {}
+    for i, line in enumerate(lines):
+        if line.startswith(header_start):
+            for row in lines[i + 2 :]:
+                if not row.strip():
+                    break
+                cells = re.split(r"\s{2,}", row.strip())
+                rows[cells[0]] = cells[1:]
+            break
+    return rows
+
+
+def _header(text: str, header_start: str) -> list[str]:
+    for line in text.splitlines():
+        if line.startswith(header_start):
+            return re.split(r"\s{2,}", line.strip())[1:]
+    return []
+
+
+def parse_overhead(text: str, _: Path) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    absolute = _table_rows(text, "target                       CPU ms/req")
+    names = _header(text, "target                       CPU ms/req")
+    added = _table_rows(text, "target                       +p50 c1")
+    added_names = _header(text, "target                       +p50 c1")
+
+    def cell(rows: dict[str, list[str]], header: list[str], row: str, column: str) -> str:
+        try:
+            return rows[row][header.index(column)]
+        except (KeyError, ValueError, IndexError):
+            return "n/a"
+
+    for target in (
+        "direct (fake provider)",
+        "floor (FastAPI+httpx proxy)",
+        "gateway pii=disabled",
+        "gateway pii=obfuscate",
+    ):
+        if target not in absolute:
+            continue
+        out.append(
+            (
+                f"overhead: {target}",
+                f"CPU {cell(absolute, names, target, 'CPU ms/req c32')} ms/req (stream "
+                f"{cell(absolute, names, target, 'CPU ms/req stream c32')}); p50 c1 "
+                f"{cell(absolute, names, target, 'p50 c1')} ms; stream TTFB p50 "
+                f"{cell(absolute, names, target, 'stream TTFB p50 c1')} ms",
+            )
+        )
+    for target in ("gateway pii=disabled", "gateway pii=obfuscate"):
+        if target in added:
+            out.append(
+                (
+                    f"overhead: {target} vs direct / floor",
+                    f"+{cell(added, added_names, target, '+p50 c1')} ms p50 c1, +"
+                    f"{cell(added, added_names, target, '+stream TTFB p50 c1')} ms stream TTFB; CPU "
+                    f"{cell(added, added_names, target, 'CPU / floor')} of the floor",
+                )
+            )
+    verdict = re.search(r"^target: (.*)$", text, re.M)
+    if verdict:
+        out.append(("overhead: target (CPU within 1.5x of floor)", verdict.group(1).split("->")[-1].strip()))
+    return out
+
+
+_COLD_ROW = re.compile(
+    r"^(bare FastAPI\+Mangum app[^\d]*?|gateway\.lambda_handler \(ApiFunction\)"
+    r"|gateway\.asgi \(StreamFunction app\))"
+    r"\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s*([\d.]*)"
+)
+
+
+def parse_cold_start(text: str, _: Path) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        m = _COLD_ROW.match(line)
+        if m:
+            label = m.group(1).strip()
+            ratio = f", {m.group(6)}x the bare app" if m.group(6) else ""
+            out.append(
+                (
+                    f"cold import: {label}",
+                    f"{m.group(2)} ms (process {m.group(4)} ms, {m.group(5)} modules{ratio})",
+                )
+            )
+    totals = re.findall(r"total to first chat answer\s+([\d.]+) ms", text)
+    if totals:
+        out.append(("cold start: import to first chat answer (as Lambda sees it)", f"{totals[-1]} ms"))
+    return out
+
+
+def parse_masking(text: str, _: Path) -> list[tuple[str, str]]:
+    patterns = [
+        ("masking: scan PII + secrets", r"scan \(PII \+ secrets\): .*= ([\d.]+ MB/s)"),
+        ("masking: protect_request obfuscate", r"protect_request obfuscate: ([\d.]+ MB/s)"),
+        ("masking: guard_text", r"guard_text \(restore \+ foreign scan\): ([\d.]+ MB/s)"),
+        ("masking: scrubadub default Scrubber", r"scrubadub [\d.]+ default Scrubber: ([\d.]+ MB/s)"),
+        ("masking: ours / scrubadub", r"ratio ours / scrubadub: ([\d.]+x)"),
+        ("masking: stream guard, 16-char chunks", r"stream guard, 16-char chunks: ([\d.]+ us/chunk)"),
+        ("masking: cold import", r"import masking ([\d.]+ ms \(\+[\d.]+ ms\))"),
+        ("size: layer unzipped", r"layer unzipped: (.*)$"),
+    ]
+    out = []
+    for label, pattern in patterns:
+        m = re.search(pattern, text, re.M)
+        out.append((label, m.group(1) if m else "n/a"))
+    return out
+
+
+def parse_search(text: str, _: Path) -> list[tuple[str, str]]:
+    m = re.search(r"^added by one round \(p50\): ([\d.]+ ms)", text, re.M)
+    return [("web search: added latency of one round (p50)", m.group(1) if m else "n/a")]
+
+
+def parse_load(text: str, json_path: Path) -> list[tuple[str, str]]:
+    try:
+        s: dict[str, Any] = json.loads(json_path.read_text())
+    except (OSError, ValueError):
+        return [("load", "n/a (no summary written)")]
+    rss = ", ".join(f"{kb / 1024:.1f}" for kb in s["rss_after_rounds_kb"])
+    return [
+        (
+            f"load: {s['concurrency']} concurrent streams x {s['rounds']} rounds",
+            f"{s['intact']}/{s['streams']} intact, errors: {s['errors'] or 'none'}",
+        ),
+        (
+            "load: latency p50 / p99",
+            f"{s['total_p50_ms']:.0f} / {s['total_p99_ms']:.0f} ms "
+            f"(provider alone {s['provider_stream_ms']:.0f} ms)",
+        ),
+        ("load: first byte p50 / p99", f"{s['first_byte_p50_ms']:.0f} / {s['first_byte_p99_ms']:.0f} ms"),
+        (
+            "load: first text p50 / p99",
+            f"{s['first_content_p50_ms']:.0f} / {s['first_content_p99_ms']:.0f} ms",
+        ),
+        ("load: gateway CPU per stream", f"{s['gateway_cpu_ms_per_stream']:.2f} ms"),
+        (
+            "load: gateway RSS after each round",
+            f"{rss} MiB (steady growth {s['rss_steady_growth_kb'] / 1024:+.1f} MiB)",
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- sizes and machine
+
+
+def function_size() -> tuple[str, str]:
+    code = REPO / "functions" / "gateway" / "gateway"
+    total = sum(f.stat().st_size for f in code.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+    return (
+        "size: function code (gateway package, source)",
+        f"{total / 1e3:.0f} KB (dependencies: see make sam-check)",
+    )
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_gib = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+        load = Path("/proc/loadavg").read_text().split()[:3]
+    except (OSError, ValueError, IndexError):
+        mem_gib, load = 0.0, ["?"]
+    return (
+        f"{cpu}; {os.cpu_count()} cores; {mem_gib:.1f} GiB RAM; {platform.system()} {platform.release()}; "
+        f"python {platform.python_version()}; load average at start {' '.join(load)}"
+    )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run(bench: Bench, quick: bool, out_dir: Path, env: dict[str, str]) -> None:
+    args = bench.quick_args if quick else bench.args
+    cmd = [sys.executable, "-m", f"bench.{bench.name}", *args]
+    print(f"\n### {' '.join(cmd[1:])}", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    log = out_dir / f"{bench.name}.txt"
+    try:
+        with log.open("w") as sink:
+            proc = subprocess.Popen(
+                cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                sink.write(line)
+                sys.stderr.write(line)
+            proc.wait(timeout=bench.timeout_s)
+        bench.status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        bench.status = f"timed out after {bench.timeout_s:.0f} s"
+    bench.seconds = time.monotonic() - started
+    bench.output = log.read_text()
+    try:
+        bench.rows = bench.parse(bench.output, out_dir / "load.json")
+    except Exception as exc:  # a parser must not hide the other benches' figures
+        bench.rows = [(bench.name, f"n/a (could not read its output: {type(exc).__name__})")]
+    if not bench.rows:
+        bench.rows = [(bench.name, "n/a (no figures found in its output)")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.all", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs (about a minute), noisier figures")
+    parser.add_argument("--out", help="directory for each bench's full output (default: a temporary one)")
+    parser.add_argument("--only", help="comma-separated subset: overhead,cold_start,masking,load")
+    args = parser.parse_args()
+    out_dir = Path(args.out or tempfile.mkdtemp(prefix="bench-all-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    parts = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(parts + [str(p) for p in PATHS if str(p) not in parts])
+    load_json = str(out_dir / "load.json")
+    benches = [
+        Bench("overhead", ["--no-profile"], ["--no-profile", "--scale", "0.2"], parse_overhead, 900),
+        Bench("cold_start", [], ["-n", "3", "--no-build"], parse_cold_start, 900),
+        Bench("masking", [], ["--quick"], parse_masking, 600),
+        Bench("search", [], ["--requests", "30"], parse_search, 300),
+        Bench("load", ["--json", load_json], ["--json", load_json, "--rounds", "3"], parse_load, 300),
+    ]
+    if args.only:
+        wanted = set(args.only.split(","))
+        benches = [b for b in benches if b.name in wanted]
+    description = machine()
+    began = time.monotonic()
+    for bench in benches:
+        run(bench, args.quick, out_dir, env)
+    rows = [(label, value) for bench in benches for label, value in bench.rows]
+    rows.append(function_size())
+    width = max(len(label) for label, _ in rows)
+    print()
+    print(
+        "=== Secure AI Gateway: benchmarks (python -m bench.all"
+        + (" --quick" if args.quick else "")
+        + ") ==="
+    )
+    print(f"machine: {description}")
+    took = time.monotonic() - began
+    print(
+        f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; took {took:.0f} s; outputs in {out_dir}"
+    )
+    print("runs: " + "; ".join(f"{b.name} {b.status} ({b.seconds:.0f} s)" for b in benches))
+    print()
+    print(f"{'figure':<{width}}  value")
+    print(f"{'-' * width}  {'-' * 40}")
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+    if any(b.status != "ok" for b in benches):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
