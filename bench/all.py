@@ -5,9 +5,10 @@
 Runs, each as its own subprocess and one after the other (they measure CPU and would disturb
 each other): bench.overhead (gateway vs the provider directly and vs a minimal FastAPI+httpx
 proxy), bench.cold_start (cold import vs a bare FastAPI+Mangum app, first request), bench.masking
-(MB/s vs scrubadub, stream guard, layer size), bench.search (one web search round) and bench.load (200 concurrent streams, memory
-across rounds). Each one's full output is saved in --out (default: a temporary directory, its
-path printed) and echoed to stderr as it runs; stdout gets the consolidated table. --quick
+(MB/s vs scrubadub, stream guard, layer size), bench.search (one web search round) and
+bench.load (200 concurrent streams, memory across rounds). Each one's full output is saved in
+--out (default: a temporary directory, its path printed) and echoed to stderr as it runs; stdout
+gets the consolidated table. --quick
 runs smaller versions (about a minute in all) for a smoke check; figures from it are noisier.
 A bench that fails or whose output cannot be read shows as "n/a" with the reason; the exit
 status is non-zero then.
