@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import Gateway
-from tests.fakes.upstream import FakeUpstream, Stream
+from tests.fakes.upstream import FakeUpstream, Hang, Stream
 
 CHAT = {"model": "openai/gpt-4o-mini", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
 
@@ -127,3 +129,26 @@ def test_client_disconnect_cancels_the_upstream_call(gateway: Gateway, upstream:
     # The gateway noticed and closed its provider connection long before 2000 ticks.
     assert upstream.streams_closed.wait(5)
     assert upstream.streams_finished == 0
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_disconnect_before_the_answer_starts_stops_waiting(
+    gateway: Gateway, upstream: FakeUpstream, stream: bool
+) -> None:
+    upstream.queue(Hang(5))
+    body = json.dumps({**CHAT, "stream": stream}).encode()
+    host, port = gateway.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(
+            b"POST /api/v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+            + f"authorization: Bearer {gateway.api_key}\r\ncontent-length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        while not upstream.received:
+            time.sleep(0.01)
+    # The gateway gives up on the provider at once, not when its 5 s answer would come.
+    deadline = time.monotonic() + 2
+    while not gateway.audit.records() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (record,) = gateway.audit.records()
+    assert record["action"] == "client_disconnected" and record["status"] == 499

@@ -19,6 +19,7 @@ EXPECTED = {
     "MethodNotAllowed": (405, "invalid_request_error", "method_not_allowed"),
     "RequestTooLarge": (413, "invalid_request_error", "request_too_large"),
     "RateLimited": (429, "rate_limit_error", "rate_limit_exceeded"),
+    "ClientDisconnected": (499, "invalid_request_error", "client_disconnected"),
     "ScannerError": (500, "server_error", "scanner_error"),
     "InternalError": (500, "server_error", "internal_error"),
     "UpstreamError": (502, "server_error", "upstream_error"),

@@ -15,6 +15,7 @@
     ├── MethodNotAllowed          405 invalid_request_error / method_not_allowed
     ├── RequestTooLarge           413 invalid_request_error / request_too_large
     ├── RateLimited               429 rate_limit_error / rate_limit_exceeded (+ Retry-After)
+    ├── ClientDisconnected        499 (never sent: the caller left) / client_disconnected
     ├── ScannerError              500 server_error / scanner_error
     ├── InternalError             500 server_error / internal_error
     ├── UpstreamError             502 server_error / upstream_error
@@ -109,6 +110,12 @@ class RequestTooLarge(GatewayError):
 
 class RateLimited(GatewayError):
     status, type, code = 429, "rate_limit_error", "rate_limit_exceeded"
+
+
+class ClientDisconnected(GatewayError):
+    """The caller left before the answer started; only the audit record sees this."""
+
+    status, type, code = 499, "invalid_request_error", "client_disconnected"
 
 
 class ScannerError(GatewayError):

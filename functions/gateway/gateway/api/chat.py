@@ -21,6 +21,7 @@ from gateway.answer import Outcome, guard_completion, relay_stream
 from gateway.audit import AuditRecord
 from gateway.deadline import seconds_left
 from gateway.deps import ApiKeyDep, AuditDep, ServicesDep
+from gateway.disconnect import unless_disconnected
 from gateway.errors import PolicyViolation, UpstreamError
 from gateway.keys.store import KeyRecord
 from gateway.policy import Workspace
@@ -77,7 +78,7 @@ async def chat_completions(
     )
     search = _search_loop(services, plan, mode)
     if search is not None and plan.mode == "upfront":
-        await search.search_upfront(protected.payload)
+        await unless_disconnected(request, search.search_upfront(protected.payload))
     headers = {**protected.headers(), "x-gateway-web-search": plan.header}
     # What left for the provider, for callers that ask (the playground's right-hand view).
     shown = (
@@ -89,9 +90,13 @@ async def chat_completions(
     if chat.stream:
         upstream: EventStream
         if search is not None and plan.mode == "tools":
-            upstream = await search.stream(target.spec, protected.payload, deadline)
+            upstream = await unless_disconnected(
+                request, search.stream(target.spec, protected.payload, deadline)
+            )
         else:
-            upstream = await services.upstream.stream(target.spec, protected.payload, deadline)
+            upstream = await unless_disconnected(
+                request, services.upstream.stream(target.spec, protected.payload, deadline)
+            )
         audit.upstream_status = upstream.response.status_code
 
         async def finish(outcome: Outcome) -> None:
@@ -117,9 +122,13 @@ async def chat_completions(
 
     completion: dict[str, Any]
     if search is not None and plan.mode == "tools":
-        completion = await search.complete(target.spec, protected.payload, deadline)
+        completion = await unless_disconnected(
+            request, search.complete(target.spec, protected.payload, deadline)
+        )
     else:
-        completion = await services.upstream.complete(target.spec, protected.payload, deadline)
+        completion = await unless_disconnected(
+            request, services.upstream.complete(target.spec, protected.payload, deadline)
+        )
     audit.upstream_status = 200
     audit.web_searches = search.searches if search else 0
     try:
