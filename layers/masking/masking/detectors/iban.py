@@ -12,7 +12,10 @@ from typing import Final
 
 from masking.types import Span
 
-_IBAN: Final = re.compile(r"([A-Z](?<![\w-][A-Z])[A-Z][0-9]{2}(?: ?+[A-Z0-9]{1,4}+){3,8}+)(?![\w-])")
+# No trailing boundary in the pattern: its groups are possessive, so a lookahead failing
+# after a glued-on word ("... 00 A000000000000") would reject the IBAN before it. The
+# boundary is checked on each trimmed candidate instead.
+_IBAN: Final = re.compile(r"([A-Z](?<![\w-][A-Z])[A-Z][0-9]{2}(?: ?+[A-Z0-9]{1,4}+){3,8}+)")
 
 
 def mod97_ok(compact: str) -> bool:
@@ -39,8 +42,17 @@ class IbanDetector:
                 compact = candidate.replace(" ", "")
                 if len(compact) < 15:
                     break
-                if len(compact) <= 34 and mod97_ok(compact) and stdnum_valid(compact):
-                    end = m.start() + len(candidate)
+                end = m.start() + len(candidate)
+                if (
+                    _ends_word(text, end)
+                    and len(compact) <= 34
+                    and mod97_ok(compact)
+                    and stdnum_valid(compact)
+                ):
                     spans.append(Span("IBAN", m.start(), end, "iban", compact))
                     break
         return spans
+
+
+def _ends_word(text: str, end: int) -> bool:
+    return end == len(text) or not (text[end].isalnum() or text[end] in "_-")
