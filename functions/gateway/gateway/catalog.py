@@ -36,7 +36,6 @@ class ModelSpec:
     upstream_model: str
     owned_by: str
     supports_tools: bool = True
-    reasoning_content: bool = False
     drop_params: frozenset[str] = frozenset()
     created: int = 1_700_000_000
 
@@ -60,7 +59,6 @@ MODELS: tuple[ModelSpec, ...] = (
         "deepseek-reasoner",
         "deepseek",
         supports_tools=False,
-        reasoning_content=True,
         drop_params=_REASONER_DROPS | {"tools", "tool_choice", "response_format"},
     ),
 )

@@ -82,7 +82,6 @@ class ResponseGuard:
         self.config = config
         self.json_context = json_context
         self.redactions: dict[str, int] = {}
-        self.max_held = 0
         self._holdback = config.stream_holdback
         self._buf = ""
         self._cut = 0  # last decided cut; buf[:cut] is ready to emit
@@ -99,7 +98,6 @@ class ResponseGuard:
             return ""
         self._buf += chunk
         self._advance()
-        self.max_held = max(self.max_held, len(self._buf) - self._cut)
         return self._emit(self._cut)
 
     def flush(self) -> str:

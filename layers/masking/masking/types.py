@@ -43,10 +43,6 @@ class Span(NamedTuple):
     def normalised(self, text: str) -> str:
         return self.norm or text[self.start : self.end]
 
-    def shifted(self, offset: int) -> Span:
-        outer = -1 if self.outer_start < 0 else self.outer_start + offset
-        return Span(self.type, self.start + offset, self.end + offset, self.kind, self.norm, outer)
-
 
 @runtime_checkable
 class Detector(Protocol):

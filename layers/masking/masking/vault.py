@@ -37,10 +37,6 @@ class Vault:
         self._known.add(key)
         return candidate
 
-    def remember(self, type_: str, norm: str) -> None:
-        """Record a value the caller sent unmasked, so the guard does not treat it as foreign."""
-        self._known.add((type_, norm))
-
     def original(self, placeholder: str) -> str | None:
         return self._originals.get(placeholder)
 
@@ -52,10 +48,6 @@ class Vault:
         for type_, _norm in self._by_value:
             out[type_] = out.get(type_, 0) + 1
         return out
-
-    def placeholders(self) -> dict[str, str]:
-        """Placeholder -> original; for tests and debugging, never for logs."""
-        return dict(self._originals)
 
     def __len__(self) -> int:
         return len(self._originals)
