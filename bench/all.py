@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -29,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bench.common import loadavg, machine
 
 REPO = Path(__file__).resolve().parent.parent
 PATHS = [REPO / "functions" / "gateway", REPO / "layers" / "masking", REPO]
@@ -209,23 +210,6 @@ def function_size() -> tuple[str, str]:
     )
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown cpu"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_gib = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
-        load = Path("/proc/loadavg").read_text().split()[:3]
-    except (OSError, ValueError, IndexError):
-        mem_gib, load = 0.0, ["?"]
-    return (
-        f"{cpu}; {os.cpu_count()} cores; {mem_gib:.1f} GiB RAM; {platform.system()} {platform.release()}; "
-        f"python {platform.python_version()}; load average at start {' '.join(load)}"
-    )
-
-
 # --------------------------------------------------------------------------- main
 
 
@@ -281,7 +265,7 @@ def main() -> None:
     if args.only:
         wanted = set(args.only.split(","))
         benches = [b for b in benches if b.name in wanted]
-    description = machine()
+    description = f"{machine()}, load average at start {loadavg()}"
     began = time.monotonic()
     for bench in benches:
         run(bench, args.quick, out_dir, env)

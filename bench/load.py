@@ -26,9 +26,7 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +39,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from bench.common import machine, ms, pct, seed_moto, table
+from dev.ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 PATHS = [REPO / "functions" / "gateway", REPO / "layers" / "masking", REPO]
@@ -58,13 +59,6 @@ def tokens(n: int) -> list[str]:
 
 
 # --------------------------------------------------------------------------- children
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -122,7 +116,7 @@ def children(workdir: Path) -> Iterator[list[Child]]:
 def start(
     started: list[Child], workdir: Path, name: str, args: list[str], probe: str, env: dict[str, str]
 ) -> Child:
-    port = _free_port()
+    port = free_port()
     log = workdir / f"{name}.log"
     argv = [sys.executable, *[a.replace("{port}", str(port)) for a in args]]
     with log.open("wb") as sink:
@@ -236,51 +230,6 @@ async def run_round(
 # --------------------------------------------------------------------------- report
 
 
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = "  ".join(
-        h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True))
-    )
-    out = [line, "  ".join("-" * w for w in widths)]
-    for row in rows:
-        out.append(
-            "  ".join(
-                c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
-    return "\n".join(out)
-
-
-def machine() -> str:
-    cpu = platform.processor() or "cpu"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f", {kb / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, ValueError, IndexError):
-        pass
-    system = f"{platform.system()} {platform.release()}, python {platform.python_version()}"
-    return f"{cpu}, {os.cpu_count()} cores{mem}, {system}"
-
-
-def ms(value: float) -> str:
-    return f"{value * 1000:.0f}"
-
-
 def summarize(rounds: list[Round], args: argparse.Namespace, baseline_rss: int) -> dict[str, Any]:
     results = [r for rnd in rounds for r in rnd.results]
     ok = [r for r in results if r.ok]
@@ -327,12 +276,12 @@ def report(rounds: list[Round], summary: dict[str, Any], args: argparse.Namespac
             [
                 str(rnd.index),
                 f"{len(ok)}/{len(rnd.results)}",
-                ms(pct([r.total_s for r in ok], 50)),
-                ms(pct([r.total_s for r in ok], 99)),
-                ms(pct(fb, 50)),
-                ms(pct(fb, 99)),
-                ms(pct(fc, 50)),
-                ms(pct(fc, 99)),
+                ms(pct([r.total_s for r in ok], 50), 0),
+                ms(pct([r.total_s for r in ok], 99), 0),
+                ms(pct(fb, 50), 0),
+                ms(pct(fb, 99), 0),
+                ms(pct(fc, 50), 0),
+                ms(pct(fc, 99), 0),
                 f"{rnd.wall_s:.2f}",
                 f"{rnd.cpu_s * 1000 / max(1, len(rnd.results)):.2f}",
                 f"{rnd.rss_kb / 1024:.1f}",
@@ -400,8 +349,6 @@ def main() -> None:
         upstream_main(args.serve_upstream, args.tokens, args.delay_ms)
         return
 
-    import boto3
-
     from dev import aws
 
     expected = "".join(tokens(args.tokens))
@@ -412,17 +359,7 @@ def main() -> None:
         moto = start(
             started, work, "moto", ["-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"], "/moto-api/", env
         )
-        clients = {
-            name: boto3.client(
-                name,
-                endpoint_url=moto.url,
-                region_name="us-east-1",
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
-            for name in ("dynamodb", "secretsmanager")
-        }
-        seeded = aws.seed(clients["dynamodb"], clients["secretsmanager"], provider_keys=PROVIDER_KEYS)
+        seeded = seed_moto(moto.url, PROVIDER_KEYS).seeded
         upstream = start(
             started,
             work,

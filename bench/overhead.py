@@ -33,7 +33,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,9 @@ from typing import Any
 
 import httpx
 
+from bench.common import loadavg, machine, ms, pct, seed_moto, table
+from dev.ports import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 PATHS = [REPO / "functions" / "gateway", REPO / "layers" / "masking", REPO]
 MODEL = "openai/gpt-4o-mini"
@@ -58,13 +60,6 @@ KEYS_TABLE = "secure-ai-gateway-keys"  # dev/aws.py's; imported there only after
 
 
 # --------------------------------------------------------------------------- processes
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _child_env() -> dict[str, str]:
@@ -143,7 +138,7 @@ class Fleet:
     def start(
         self, name: str, args: list[str], core: int, ready_path: str, ready_method: str = "GET"
     ) -> Server:
-        port = _free_port()
+        port = free_port()
         args = [a.replace("{port}", str(port)) for a in args]
         log = self.workdir / f"{name}.log"
         proc = subprocess.Popen(
@@ -230,14 +225,6 @@ class Phase:
         return 1000 * self.cpu_s / self.requests
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 async def _load(
     url: str, headers: dict[str, str], body: bytes, *, stream: bool, n: int, concurrency: int
 ) -> tuple[float, list[float], list[float], int]:
@@ -319,51 +306,23 @@ def measure(target: Target, sizes: dict[str, int]) -> None:
 # --------------------------------------------------------------------------- report
 
 
-def machine() -> list[str]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+def stack_versions() -> str:
     import aiohttp
     import fastapi
     import uvicorn
 
     loop = "uvloop" if _importable("uvloop") else "asyncio"
     http = "httptools" if _importable("httptools") else "h11"
-    return [
-        f"machine: nproc={os.cpu_count()}  cpu={model}  kernel={platform.release()}",
+    return (
         f"python {platform.python_version()}  fastapi {fastapi.__version__}  uvicorn {uvicorn.__version__} "
-        f"(loop={loop}, http={http})  httpx {httpx.__version__}  aiohttp {aiohttp.__version__}",
-    ]
+        f"(loop={loop}, http={http})  httpx {httpx.__version__}  aiohttp {aiohttp.__version__}"
+    )
 
 
 def _importable(name: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(name) is not None
-
-
-def ms(x: float) -> str:
-    return f"{1000 * x:.2f}"
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = "  ".join(
-        h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True))
-    )
-    out = [line, "-" * len(line)]
-    for row in rows:
-        out.append(
-            "  ".join(
-                c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
-    return "\n".join(out)
 
 
 def report(targets: list[Target], direct: Target, floor: Target) -> str:
@@ -703,15 +662,12 @@ def main() -> None:
         }.items()
     }
 
-    load_start = _loadavg()
+    load_start = loadavg()
     pinning = Pinning()
     pinning.pin_self()
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp, _fleet(pinning, Path(tmp)) as fleet:
-        import boto3
-
         from bench.servers import PROVIDER_KEYS
-        from dev import aws
 
         upstream = fleet.start(
             "fake-upstream",
@@ -722,17 +678,8 @@ def main() -> None:
         moto = fleet.start(
             "moto", ["-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"], SIDE_CORE, "/moto-api/"
         )
-        clients = {
-            name: boto3.client(
-                name,
-                endpoint_url=moto.url,
-                region_name="us-east-1",
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
-            for name in ("dynamodb", "secretsmanager")
-        }
-        seeded = aws.seed(clients["dynamodb"], clients["secretsmanager"], provider_keys=PROVIDER_KEYS)
+        moto_aws = seed_moto(moto.url, PROVIDER_KEYS)
+        seeded = moto_aws.seeded
         auth = {"authorization": f"Bearer {seeded.api_key.plaintext}"}
         upstream_v1 = upstream.url + "/v1"
         gateway_args = [
@@ -771,9 +718,9 @@ def main() -> None:
             else:
                 server = fleet.start(label.split()[0], cmd, MEASURED_CORE, ready)
                 target = Target(label, server.url + "/v1/chat/completions", server.pid, auth)
-                count0 = _request_count(clients["dynamodb"], seeded.api_key.key_id)
+                count0 = _request_count(moto_aws.dynamodb, seeded.api_key.key_id)
                 measure(target, sizes)
-                target.usage_updates = _request_count(clients["dynamodb"], seeded.api_key.key_id) - count0
+                target.usage_updates = _request_count(moto_aws.dynamodb, seeded.api_key.key_id) - count0
                 fleet.stop(server)
             targets.append(target)
 
@@ -787,11 +734,11 @@ def main() -> None:
     gateway = targets[2]
     print()
     print("=== Secure AI Gateway: overhead benchmark (bench/overhead.py) ===")
-    for line in machine():
-        print(line)
+    print(f"machine: {machine()}")
+    print(stack_versions())
     print(f"pinning: {pinning.describe()}")
     print(
-        f"machine load (/proc/loadavg) at start: {load_start}; at end: {_loadavg()} "
+        f"machine load (/proc/loadavg) at start: {load_start}; at end: {loadavg()} "
         "(other work on the box inflates c32 figures)"
     )
     print(
@@ -880,13 +827,6 @@ def gateway_features(kind: str) -> list[str]:
         else "streaming guard ON (no-op with the stub)"
     )
     return out
-
-
-def _loadavg() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
 
 
 def _request_count(dynamodb: Any, key_id: str) -> int:

@@ -17,33 +17,21 @@ import argparse
 import json
 import logging
 import os
-import socket
 import statistics
 import time
 
-import boto3
 import httpx
 
+from bench.common import pct, seed_moto
 from dev import aws as dev_aws
 from dev.moto_server import SerialMotoServer
+from dev.ports import free_port
 from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.services import build_services
 from gateway.settings import Settings
 from tests.fakes.search_backends import FakeSearxng
 from tests.fakes.upstream import FakeUpstream, Reply
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:
@@ -54,13 +42,12 @@ def main() -> None:
     os.environ.update(
         {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"}
     )
-    moto = SerialMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+    moto = SerialMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
     moto.start()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     endpoint = "http://{}:{}".format(*moto.get_host_and_port())
-    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint)
-    secrets = boto3.client("secretsmanager", endpoint_url=endpoint)
-    seeded = dev_aws.seed(dynamodb, secrets, provider_keys={"openai": "sk-bench"})
+    moto_aws = seed_moto(endpoint, {"openai": "sk-bench"})
+    seeded = moto_aws.seeded
     upstream, searxng = FakeUpstream().start(), FakeSearxng().start()
     settings = Settings(
         env="dev",
@@ -72,7 +59,9 @@ def main() -> None:
         default_rpm=10**6,
     )
     audit_sink = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the gateway below
-    services = build_services(settings, dynamodb=dynamodb, secretsmanager=secrets, audit_stream=audit_sink)
+    services = build_services(
+        settings, dynamodb=moto_aws.dynamodb, secretsmanager=moto_aws.secretsmanager, audit_stream=audit_sink
+    )
     gateway = ThreadedServer(create_app(settings, services)).start()
     call = {
         "id": "c1",
@@ -109,7 +98,7 @@ def main() -> None:
     print(f"web search round latency, {args.requests} sequential requests each (loopback fakes)")
     print(f"{'mode':<12}{'p50 ms':>10}{'p90 ms':>10}{'p99 ms':>10}")
     for label, values in timings.items():
-        p50, p90, p99 = statistics.median(values), _percentile(values, 0.9), _percentile(values, 0.99)
+        p50, p90, p99 = statistics.median(values), pct(values, 90), pct(values, 99)
         print(f"{label:<12}{p50:>10.2f}{p90:>10.2f}{p99:>10.2f}")
     added = statistics.median(timings["one round"]) - statistics.median(timings["off"])
     print(f"added by one round (p50): {added:.2f} ms (second provider call, search, formatting, scrubbing)")

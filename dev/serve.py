@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import sys
 
 import boto3
@@ -19,22 +18,16 @@ import uvicorn
 from dev import aws
 from dev.echo_server import app as echo_app
 from dev.moto_server import SerialMotoServer
+from dev.ports import free_port
 from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.settings import PROVIDER_KEY_VARS, Settings
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
     port = int(os.environ.get("GATEWAY_PORT", "3000"))
-    moto_port, echo_port = _free_port(), _free_port()
+    moto_port, echo_port = free_port(), free_port()
 
     moto = SerialMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()

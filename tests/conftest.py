@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -22,6 +21,7 @@ from hypothesis import HealthCheck, settings
 
 from dev import aws as dev_aws
 from dev.moto_server import SerialMotoServer
+from dev.ports import free_port  # re-exported: tests import it from here
 from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.services import build_services
@@ -42,13 +42,6 @@ PROVIDER_KEYS = {
 
 
 ADMIN_KEY = "admin-key-for-tests-7c1e0b9a4d"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -6,7 +6,6 @@ fields and parameters are sent); everything else is one table over the backends.
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from dev.ports import free_port
 from gateway.search.base import MAX_QUERY_CHARS, MAX_RESPONSE_BYTES, MAX_SNIPPET_CHARS, MAX_TITLE_CHARS
 from gateway.search.brave import BraveBackend
 from gateway.search.searxng import SearxngBackend
@@ -77,13 +77,6 @@ def spec(request: pytest.FixtureRequest) -> Spec:
 def fake_for(request: pytest.FixtureRequest, spec: Spec) -> FakeSearchApi:
     fake: FakeSearchApi = request.getfixturevalue(spec.fixture)
     return fake
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # --- exact requests ----------------------------------------------------------------
