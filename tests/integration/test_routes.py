@@ -111,11 +111,9 @@ def test_bad_keys_get_401_and_no_upstream_call(
         error = error_of(response)
         assert response.status_code == 401 and error["type"] == "authentication_error"
         assert error["code"] == "invalid_api_key"
-        if authorization:
-            assert authorization.split(" ")[-1] not in response.text or authorization.split(" ")[-1] in (
-                "Bearer",
-                "abc",
-            )
+        presented = (authorization or "").removeprefix("Bearer ").removeprefix("Basic ")
+        if len(presented) > 6:  # the presented key is never echoed back
+            assert presented not in response.text
     assert upstream.received == []
 
 

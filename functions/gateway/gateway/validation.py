@@ -29,11 +29,7 @@ def parse_chat_request(raw: bytes) -> ChatCompletionRequest:
         raise InvalidRequest("The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise InvalidRequest("The request body must be a JSON object.")
-    if _depth(body) > _MAX_DEPTH:
-        raise InvalidRequest("The request body is nested too deeply.")
-    if _has_lone_surrogate(body):
-        # Valid JSON (`"\\ud800"`), but no UTF-8 can carry it upstream.
-        raise InvalidRequest("The request body contains a lone UTF-16 surrogate, which is not valid text.")
+    _check_structure(body)
     try:
         return ChatCompletionRequest.model_validate(body)
     except ValidationError as exc:
@@ -64,30 +60,21 @@ _TYPE_TAGS = frozenset({"str", "int", "float", "bool", "dict", "list", "none"})
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def _has_lone_surrogate(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if not item.isascii() and _SURROGATE.search(item):
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
-def _depth(value: Any) -> int:
-    depth, stack = 0, [(value, 1)]
+def _check_structure(body: Any) -> None:
+    """One walk over the parsed body: bounded nesting, and no lone UTF-16 surrogate
+    (valid JSON as `"\\ud800"`, but no UTF-8 can carry it upstream)."""
+    stack: list[tuple[Any, int]] = [(body, 1)]
     while stack:
         item, level = stack.pop()
-        depth = max(depth, level)
-        if depth > _MAX_DEPTH:
-            return depth
-        if isinstance(item, dict):
+        if level > _MAX_DEPTH:
+            raise InvalidRequest("The request body is nested too deeply.")
+        if isinstance(item, str):
+            if not item.isascii() and _SURROGATE.search(item):
+                raise InvalidRequest(
+                    "The request body contains a lone UTF-16 surrogate, which is not valid text."
+                )
+        elif isinstance(item, dict):
+            stack.extend((k, level + 1) for k in item)
             stack.extend((v, level + 1) for v in item.values())
         elif isinstance(item, list):
             stack.extend((v, level + 1) for v in item)
-    return depth

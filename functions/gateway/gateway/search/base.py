@@ -196,3 +196,14 @@ def clean_text(value: object, limit: int, *, strip_html: bool = False) -> str:
     text = html.unescape(_TAG.sub("", value)) if strip_html else value
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + _ELLIPSIS
+
+
+class KeyedSearchBackend(HttpSearchBackend):
+    """A hosted API with a key and a public default URL (Tavily, Brave)."""
+
+    default_base_url: str
+
+    def __init__(
+        self, http: httpx.AsyncClient, *, key_provider: KeyProvider, base_url: str | None = None
+    ) -> None:
+        super().__init__(http, self.default_base_url if base_url is None else base_url, key_provider)

@@ -6,24 +6,18 @@ so its text is stripped of tags and unescaped before it reaches the model.
 
 from __future__ import annotations
 
-import httpx
-
-from gateway.search.base import ApiCall, HttpSearchBackend, KeyProvider
+from gateway.search.base import ApiCall, KeyedSearchBackend
 
 DEFAULT_BASE_URL = "https://api.search.brave.com"
 
 
-class BraveBackend(HttpSearchBackend):
+class BraveBackend(KeyedSearchBackend):
     name = "brave"
+    default_base_url = DEFAULT_BASE_URL
     results_path = ("web", "results")
     snippet_field = "description"
     max_count = 20  # the documented maximum of `count`
     strip_html = True
-
-    def __init__(
-        self, http: httpx.AsyncClient, *, key_provider: KeyProvider, base_url: str = DEFAULT_BASE_URL
-    ) -> None:
-        super().__init__(http, base_url, key_provider)
 
     def _call(self, query: str, count: int, key: str | None) -> ApiCall:
         return ApiCall(

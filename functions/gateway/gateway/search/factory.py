@@ -13,7 +13,6 @@ from functools import partial
 
 import httpx
 
-from gateway.search import brave, tavily
 from gateway.search.brave import BraveBackend
 from gateway.search.searxng import SearxngBackend
 from gateway.search.tavily import TavilyBackend
@@ -41,13 +40,13 @@ def build_backend(
         return TavilyBackend(
             http,
             key_provider=partial(key_provider, "tavily"),
-            base_url=tavily_base_url or tavily.DEFAULT_BASE_URL,
+            base_url=tavily_base_url,
         )
     if name == "brave":
         return BraveBackend(
             http,
             key_provider=partial(key_provider, "brave"),
-            base_url=brave_base_url or brave.DEFAULT_BASE_URL,
+            base_url=brave_base_url,
         )
     if name == "searxng":
         if not searxng_url:

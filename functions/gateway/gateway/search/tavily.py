@@ -9,23 +9,17 @@ beyond the hits: no generated answer, no raw page content.
 
 from __future__ import annotations
 
-import httpx
-
-from gateway.search.base import ApiCall, HttpSearchBackend, KeyProvider
+from gateway.search.base import ApiCall, KeyedSearchBackend
 
 DEFAULT_BASE_URL = "https://api.tavily.com"
 
 
-class TavilyBackend(HttpSearchBackend):
+class TavilyBackend(KeyedSearchBackend):
     name = "tavily"
+    default_base_url = DEFAULT_BASE_URL
     results_path = ("results",)
     snippet_field = "content"
     max_count = 20  # plenty for a tool message; same cap as Brave
-
-    def __init__(
-        self, http: httpx.AsyncClient, *, key_provider: KeyProvider, base_url: str = DEFAULT_BASE_URL
-    ) -> None:
-        super().__init__(http, base_url, key_provider)
 
     def _call(self, query: str, count: int, key: str | None) -> ApiCall:
         return ApiCall(
