@@ -3,7 +3,7 @@
 
 Ranges rule out the impossible (area 000, 666 and 900-999, group 00, serial 0000) and the
 famous specimen numbers, so most invented numbers in examples survive. The unseparated form
-also matches other nine-digit identifiers: the README says so.
+also matches other nine-digit identifiers: docs/masking.md says so.
 """
 
 from __future__ import annotations
