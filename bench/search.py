@@ -55,7 +55,7 @@ def main() -> None:
         providers_secret=dev_aws.PROVIDERS_SECRET,
         base_urls={"openai": upstream.base_url},
         search_backend="searxng",
-        searxng_url=searxng.url,
+        search_url=searxng.url,
         default_rpm=10**6,
     )
     audit_sink = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the gateway below

@@ -93,23 +93,29 @@ def test_reasoner_quirks(gateway: Gateway, upstream: FakeUpstream) -> None:
     assert not {"temperature", "top_p", "tools"} & set(sent)
 
 
-def test_tool_calls_pass_through(gateway: Gateway, upstream: FakeUpstream) -> None:
+def test_tool_calls_come_back_with_the_gateways_ids(gateway: Gateway, upstream: FakeUpstream) -> None:
     calls = [{"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": '{"q": "x"}'}}]
     upstream.queue(Reply(content="", tool_calls=calls))
     tools = [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}]
     response = post(gateway, {**CHAT, "tools": tools, "tool_choice": "auto"})
-    assert response.json()["choices"][0]["message"]["tool_calls"] == calls
+    (returned,) = response.json()["choices"][0]["message"]["tool_calls"]
+    # The provider's id never reaches the caller; the call itself does.
+    assert returned["id"].startswith("call_") and returned["id"] != "call_1"
+    assert {k: v for k, v in returned.items() if k != "id"} == {
+        k: v for k, v in calls[0].items() if k != "id"
+    }
+    # The caller sends the gateway's id back; it goes upstream as the caller wrote it.
     follow_up = {
         **CHAT,
         "messages": [
             {"role": "user", "content": "hi"},
-            {"role": "assistant", "content": None, "tool_calls": calls},
-            {"role": "tool", "tool_call_id": "call_1", "content": json.dumps({"answer": 1})},
+            {"role": "assistant", "content": None, "tool_calls": [returned]},
+            {"role": "tool", "tool_call_id": returned["id"], "content": json.dumps({"answer": 1})},
         ],
     }
     assert post(gateway, follow_up).status_code == 200
     sent = upstream.received[1].json["messages"]
-    assert sent[2]["tool_calls"] == calls and sent[3]["tool_call_id"] == "call_1"
+    assert sent[2]["tool_calls"] == [returned] and sent[3]["tool_call_id"] == returned["id"]
 
 
 def test_content_parts_are_accepted(gateway: Gateway, upstream: FakeUpstream) -> None:

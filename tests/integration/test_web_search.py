@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.search.loop import SEARCH_PERSONA_HINT, TOOL_NAME
+from gateway.pipeline.search_call import SEARCH_PERSONA_HINT, TOOL_NAME
 from tests.conftest import Gateway
 from tests.fakes.search_backends import FakeBrave, FakeSearxng, FakeTavily, Json
 from tests.fakes.upstream import FakeUpstream, Reply, Stream
@@ -43,7 +43,7 @@ def streamed(response: httpx.Response) -> tuple[str, list[dict[str, Any]]]:
 
 @pytest.fixture
 def searxng_gateway(gateway_factory: Callable[..., Gateway], fake_searxng: FakeSearxng) -> Gateway:
-    return gateway_factory(search_backend="searxng", searxng_url=fake_searxng.url)
+    return gateway_factory(search_backend="searxng", search_url=fake_searxng.url)
 
 
 def test_non_streaming_round_trip(
@@ -97,7 +97,7 @@ def test_streaming_hides_tool_traffic(searxng_gateway: Gateway, upstream: FakeUp
 def test_rounds_are_capped(
     gateway_factory: Callable[..., Gateway], upstream: FakeUpstream, fake_searxng: FakeSearxng, stream: bool
 ) -> None:
-    gateway = gateway_factory(search_backend="searxng", searxng_url=fake_searxng.url, web_search_max_rounds=2)
+    gateway = gateway_factory(search_backend="searxng", search_url=fake_searxng.url, web_search_max_rounds=2)
     endless = (
         Stream(pieces=[""], tool_calls=[call("again")])
         if stream
@@ -211,9 +211,7 @@ def test_keyed_backends_take_their_key_from_the_secret(
     backend: str,
 ) -> None:
     fake = fake_tavily if backend == "tavily" else fake_brave
-    gateway = gateway_factory(
-        search_backend=backend, tavily_base_url=fake_tavily.url, brave_base_url=fake_brave.url
-    )
+    gateway = gateway_factory(search_backend=backend, search_url=fake.url)
     secret = {"openai": "sk-fake-openai-provider-key", backend: f"{backend}-key-123"}
     gateway.aws.secretsmanager.put_secret_value(
         SecretId=gateway.settings.providers_secret, SecretString=json.dumps(secret)

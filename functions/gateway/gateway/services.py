@@ -23,8 +23,9 @@ from gateway.http_pool import new_pool
 from gateway.keys.auth import Authenticator
 from gateway.keys.store import KeyStore
 from gateway.keys.usage import UsageCounter
+from gateway.pipeline.guards import scrub
 from gateway.policy import Policy, PolicyError, load_policy
-from gateway.protection import masking_config, scrub
+from gateway.protection import masking_config
 from gateway.search.factory import build_backend
 from gateway.search.types import SearchBackend
 from gateway.secret_store import AdminKey, ProviderKeys, SecretReader
@@ -107,12 +108,7 @@ def build_services(
         keys=store,
         auditor=Auditor(settings.service_name, settings.metrics_namespace, audit_stream),
         search=build_backend(
-            settings.search_backend,
-            pool,
-            key_provider=keys.get,
-            tavily_base_url=settings.tavily_base_url,
-            brave_base_url=settings.brave_base_url,
-            searxng_url=settings.searxng_url,
+            settings.search_backend, pool, key_provider=keys.get, base_url=settings.search_url
         ),
         http=pool,
     )

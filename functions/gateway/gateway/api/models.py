@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from gateway.deps import ApiKeyDep, ServicesDep
-from gateway.routing import Target, resolve, visible_targets
+from gateway.targets import Target, resolve, visible_targets
 
 router = APIRouter()
 
