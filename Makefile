@@ -15,10 +15,11 @@ PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/functions/gateway:$(CURDIR)/layers/masking:$(CURDIR)
 PYTEST_ARGS ?=
 
-.PHONY: help dev test lint typecheck pytest sam-check bench load clean
+.PHONY: help dev keys test lint typecheck pytest sam-check bench load clean
 
 help:
 	@echo "make dev        run the gateway locally (moto + echo provider + uvicorn on :$${GATEWAY_PORT:-3000})"
+	@echo "make keys ARGS=\"create --name alice\"   manage API keys of the running make dev (list, revoke <id>)"
 	@echo "make test       lint, type-check and run every test suite"
 	@echo "make sam-check  validate, lint, build and size-check the SAM stack"
 	@echo "make bench      run every benchmark and print one table (bench/all.py)"
@@ -33,6 +34,9 @@ $(VENV)/.installed: requirements-dev.txt functions/gateway/requirements.txt laye
 
 dev: $(VENV)/.installed
 	$(PY) -m dev.serve
+
+keys: $(VENV)/.installed
+	@$(PY) -m dev.keys $(ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -105,6 +105,10 @@ class UpstreamClient:
         self._sleep = sleep
         self._jitter = jitter
 
+    async def can_answer(self, spec: ModelSpec) -> bool:
+        """Whether this model's provider has what a call needs (a key, unless it takes none)."""
+        return spec.provider in _PROVIDERS_WITHOUT_KEYS or bool(await self._keys.get(spec.provider))
+
     async def complete(self, spec: ModelSpec, payload: dict[str, Any], deadline: float) -> Piece:
         """A non-streaming completion."""
         response = await self._send(spec, payload, deadline)
@@ -248,7 +252,7 @@ def _not_configured(provider: str) -> ProviderNotConfigured:
     variable = PROVIDER_KEY_VARS.get(provider)
     local = f" For `make dev`, export {variable} before starting it." if variable else ""
     return ProviderNotConfigured(
-        f"No API key is configured for provider '{provider}': add a \"{provider}\" entry to the "
+        f"No API key is configured for provider '{provider}': put it under \"{provider}\" in the "
         f"providers secret (GATEWAY_PROVIDERS_SECRET).{local}"
     )
 
