@@ -56,6 +56,7 @@ def test_model_ids_with_a_slash_raw_or_encoded(gateway: Gateway, path: str) -> N
         "object": "model",
         "created": 1700000000,
         "owned_by": "openai",
+        "web_search": False,  # no search backend configured here
     }
 
 
