@@ -19,7 +19,8 @@ import pytest
 
 from tests.conftest import AuditLog, Gateway, free_port
 from tests.fakes.upstream import FakeUpstream, Raw, Reply, Status, Stream
-from tests.reliability.conftest import DroppingServer, chat_body, final_error, frames_of, text_of
+from tests.helpers import chat_body, final_error, frames_of, text_of
+from tests.reliability.conftest import DroppingServer
 
 # Small budgets, so a hang would show as a failed timing assertion, not a slow suite.
 IDLE_S = 0.8  # generous: CI machines are shared, and a late first chunk must not look idle

@@ -18,7 +18,8 @@ import httpx
 import pytest
 
 from tests.fakes.upstream import FakeUpstream, Hang, Stream
-from tests.reliability.conftest import GatewayProcess, ProcessFactory, chat_body, frames_of, text_of
+from tests.helpers import chat_body, frames_of, text_of
+from tests.reliability.conftest import GatewayProcess, ProcessFactory
 
 pytestmark = pytest.mark.xdist_group("reliability-processes")
 
