@@ -21,7 +21,7 @@ def test_429_with_retry_after_is_retried(gateway: Gateway, upstream: FakeUpstrea
     started = time.monotonic()
     response = post_chat(gateway, chat_body(stream=stream))
     assert response.status_code == 200 and len(upstream.received) == 2
-    assert time.monotonic() - started >= 0.2
+    assert time.monotonic() - started >= 0.2  # it waited (a lower bound: load only adds)
     assert upstream.received[0].body == upstream.received[1].body
 
 
@@ -75,11 +75,12 @@ def test_rate_limited_after_retries(gateway: Gateway, upstream: FakeUpstream) ->
 def test_retry_after_beyond_the_deadline_is_not_waited_for(
     gateway_factory: Callable[..., Gateway], upstream: FakeUpstream
 ) -> None:
-    gateway = gateway_factory(deadline_s=2)
+    gateway = gateway_factory(deadline_s=10)
     upstream.queue(Status(429, headers={"retry-after": "60"}))
     started = time.monotonic()
     response = post_chat(gateway)
-    assert response.status_code == 502 and time.monotonic() - started < 2
+    # Not the 60 s asked for, nor the 10 s deadline: given up at once (exact: the unit tests).
+    assert response.status_code == 502 and time.monotonic() - started < 8
     assert len(upstream.received) == 1
 
 
@@ -87,13 +88,12 @@ def test_slow_provider_hits_the_deadline(
     gateway_factory: Callable[..., Gateway], upstream: FakeUpstream
 ) -> None:
     gateway = gateway_factory(deadline_s=1)
-    upstream.queue(Hang(3))
-    started = time.monotonic()
     for stream in (False, True):
+        upstream.queue(Hang(20))
+        started = time.monotonic()
         response = post_chat(gateway, chat_body(stream=stream))
         assert response.status_code == 504 and response.json()["error"]["code"] == "upstream_timeout"
-        upstream.queue(Hang(3))
-    assert time.monotonic() - started < 4
+        assert time.monotonic() - started < 10  # the 1 s deadline, not the provider's 20 s
 
 
 def test_unreachable_provider(gateway_factory: Callable[..., Gateway], upstream: FakeUpstream) -> None:
