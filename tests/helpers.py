@@ -86,3 +86,70 @@ def error_of(response: httpx.Response) -> dict[str, Any]:
     assert response.headers["x-request-id"].startswith("req_")
     error: dict[str, Any] = body["error"]
     return error
+
+
+# The answer's allowlist (DESIGN §5), as docs/api.md shows it: every key the caller may see.
+ALLOWED_KEYS = {
+    "answer": {"id", "object", "created", "model", "choices", "usage"},
+    "choice": {"index", "message", "delta", "logprobs", "finish_reason"},
+    "message": {
+        "role",
+        "content",
+        "refusal",
+        "reasoning_content",
+        "tool_calls",
+        "function_call",
+        "annotations",
+        "audio",
+    },
+    "part": {"type", "text"},
+    "tool_call": {"index", "id", "type", "function"},
+    "function": {"name", "arguments"},
+    "annotation": {"type", "url_citation"},
+    "url_citation": {"url", "title", "start_index", "end_index"},
+    "audio": {"transcript"},
+    "usage": {
+        "prompt_tokens",
+        "completion_tokens",
+        "total_tokens",
+        "prompt_cache_hit_tokens",
+        "prompt_cache_miss_tokens",
+        "prompt_tokens_details",
+        "completion_tokens_details",
+    },
+}
+
+
+def assert_allowlisted(body: dict[str, Any], model: str) -> None:
+    """Only allowlisted keys at every level, the gateway's ids, numbers-only usage, no logprobs."""
+
+    def keys(obj: Any, kind: str) -> None:
+        assert isinstance(obj, dict) and set(obj) <= ALLOWED_KEYS[kind], (kind, obj)
+
+    keys(body, "answer")
+    assert body["id"].startswith("chatcmpl-") and body["model"] == model
+    assert isinstance(body["created"], int) and body["object"].startswith("chat.completion")
+    for choice in body["choices"]:
+        keys(choice, "choice")
+        assert choice["logprobs"] is None and isinstance(choice["index"], int)
+        message = choice.get("message", choice.get("delta"))
+        keys(message, "message")
+        if isinstance(message.get("content"), list):
+            for part in message["content"]:
+                keys(part, "part")
+        for call in message.get("tool_calls") or []:
+            keys(call, "tool_call")
+            keys(call.get("function", {}), "function")
+            assert "id" not in call or call["id"].startswith("call_")
+        if "function_call" in message:
+            keys(message["function_call"], "function")
+        for annotation in message.get("annotations") or []:
+            keys(annotation, "annotation")
+            keys(annotation["url_citation"], "url_citation")
+        if "audio" in message:
+            keys(message["audio"], "audio")
+    if "usage" in body:
+        keys(body["usage"], "usage")
+        for value in body["usage"].values():
+            numbers = value.values() if isinstance(value, dict) else [value]
+            assert all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
