@@ -197,10 +197,14 @@ def gateway_factory(
     servers: list[ThreadedServer] = []
     seeded = dev_aws.seed(aws.dynamodb, aws.secretsmanager, provider_keys=PROVIDER_KEYS, admin_key=ADMIN_KEY)
 
-    def make(**overrides: Any) -> Gateway:
+    def make(extra_detectors: tuple[Any, ...] = (), **overrides: Any) -> Gateway:
         settings = gateway_settings(upstream.base_url, **overrides)
         services = build_services(
-            settings, dynamodb=aws.dynamodb, secretsmanager=aws.secretsmanager, audit_stream=audit_log
+            settings,
+            dynamodb=aws.dynamodb,
+            secretsmanager=aws.secretsmanager,
+            audit_stream=audit_log,
+            extra_detectors=extra_detectors,
         )
         server = ThreadedServer(create_app(settings, services), name="gateway").start()
         servers.append(server)

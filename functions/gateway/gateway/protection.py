@@ -25,7 +25,10 @@ from gateway.errors import (
 from gateway.settings import PII_MODES, Settings
 
 
-def masking_config(settings: Settings) -> masking.MaskingConfig:
+def masking_config(
+    settings: Settings, extra_detectors: tuple[masking.Detector, ...] = ()
+) -> masking.MaskingConfig:
+    """The deployment's masking settings; `extra_detectors` are a deployment's own (or a test's)."""
     return masking.MaskingConfig(
         pii_allow=settings.pii_allow,
         phone_regions=settings.phone_regions,
@@ -33,6 +36,7 @@ def masking_config(settings: Settings) -> masking.MaskingConfig:
         secrets_mode=settings.secrets_mode,
         allow_non_text=settings.allow_non_text,
         stream_holdback=settings.stream_holdback,
+        extra_detectors=extra_detectors,
     )
 
 

@@ -59,13 +59,14 @@ def build_services(
     dynamodb: DynamoDBClient | None = None,
     secretsmanager: SecretsManagerClient | None = None,
     audit_stream: IO[str] | None = None,
+    extra_detectors: tuple[masking.Detector, ...] = (),
 ) -> Services:
     catalog = Catalog(settings)
     policy = load_policy(settings.policy_file)
     for workspace in policy.workspaces.values():
         if catalog.resolve(workspace.model) is None:
             raise PolicyError(f"workspace {workspace.id}: unknown model {workspace.model}")
-    config = masking_config(settings)
+    config = masking_config(settings, extra_detectors)
     pool = http or new_pool(
         connect_timeout_s=settings.connect_timeout_s, idle_timeout_s=settings.idle_timeout_s
     )
