@@ -175,7 +175,8 @@ async def test_connect_errors_are_retried_and_logged_with_host_and_cause(
     assert len(provider.requests) == 3 and len(slept) == 2 and caught.value.upstream_status is None
     (line,) = [r.getMessage() for r in caplog.records if r.name == "gateway.upstream"]
     assert line == (
-        "provider 'openai' at provider.test:8080 failed after 3 attempts: ConnectError (ConnectionRefusedError)"
+        "provider 'openai' at provider.test:8080 failed after 3 attempts:"
+        " connection refused (ConnectionRefusedError via ConnectError)"
     )
     assert "hi" not in line and "sk-test" not in line
 

@@ -8,7 +8,7 @@ here once; the store, the usage update and the dev tooling use these names.
 (`is_active`) that the authenticator applies to a looked-up record, and the
 DynamoDB condition (`ACTIVE_CONDITION`) that the per-request usage update applies
 atomically, so a key revoked or expired between lookup and update is refused.
-`tests/unit/test_key_record.py` runs both forms on the same items.
+`tests/integration/test_key_record.py` runs both forms on the same items (in moto).
 """
 
 from __future__ import annotations

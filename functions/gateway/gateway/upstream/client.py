@@ -266,15 +266,35 @@ def _log_failure(spec: ModelSpec, url: str, cause: str, attempts: int) -> None:
     logger.warning("provider '%s' at %s failed%s: %s", spec.provider, host, tries, cause)
 
 
+_PLAIN_CAUSES = {
+    "ConnectionRefusedError": "connection refused",
+    "gaierror": "host name not resolved",
+    "TimeoutError": "timed out",
+    "ConnectionResetError": "connection reset",
+    "SSLCertVerificationError": "TLS certificate not trusted",
+    "SSLError": "TLS failed",
+}
+
+
 def _cause(exc: BaseException) -> str:
-    """The error's type and, when the network said why, the OS error's type (never a message:
-    httpx and aiohttp messages may carry the URL, and a URL may carry a query)."""
+    """What the network said, by type (never a message: httpx and aiohttp messages may
+    carry the URL, and a URL may carry a query). The deepest OS error is the real cause:
+    the httpx type on top can mislead (the aiohttp transport reports a refused
+    connection as a ConnectTimeout)."""
+    deepest: BaseException | None = None
     seen: BaseException | None = exc
-    while seen is not None:
+    for _ in range(10):  # a chain, not a cycle
+        if seen is None:
+            break
         if isinstance(seen, OSError):
-            return f"{type(exc).__name__} ({type(seen).__name__})"
+            deepest = seen
         seen = seen.__cause__ or seen.__context__
-    return type(exc).__name__
+    if deepest is None:
+        return type(exc).__name__
+    name = type(deepest).__name__
+    plain = _PLAIN_CAUSES.get(name)
+    detail = f"{name} via {type(exc).__name__}"
+    return f"{plain} ({detail})" if plain else detail
 
 
 def _remaining(deadline: float) -> float:
