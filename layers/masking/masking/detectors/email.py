@@ -27,6 +27,8 @@ def _valid_domain(domain: str) -> bool:
 
 
 class EmailDetector:
+    crosses_blanks = False
+
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
         at = text.find("@")
