@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import threading
 from typing import Any
 
 from dev.processes import Child, exit_with_parent, start
@@ -44,6 +45,35 @@ def serve(port: int, *, threaded: bool) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     app = DomainDispatcherApplication(create_backend_app)
     make_server("127.0.0.1", port, app, threaded=threaded).serve_forever()
+
+
+class SerialMotoServer:
+    """The same serial, untracked server on a thread of the calling process.
+
+    Only for `tests/lambda/samharness` (outside issue 14's area), which asks for port 0
+    and runs beside the functions it emulates; everything else starts `start_moto`'s
+    process. Its `start`, `get_host_and_port` and `stop` are those of moto's
+    `ThreadedMotoServer`, which it replaced.
+    """
+
+    def __init__(self, ip_address: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        from werkzeug.serving import make_server
+
+        untrack_models()
+        self._server = make_server(ip_address, port, DomainDispatcherApplication(create_backend_app))
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="moto")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def get_host_and_port(self) -> tuple[str, int]:
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join()
 
 
 def start_moto(port: int, *, threaded: bool = False, output: Any = None) -> Child:

@@ -47,7 +47,10 @@ class Child:
 
 
 def port_is_free(port: int) -> bool:
+    """Nothing listens on it. SO_REUSEADDR as the servers set it, so the TIME_WAIT left by
+    a stopped `make dev` does not count as taken."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
