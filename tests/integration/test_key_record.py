@@ -14,21 +14,21 @@ from gateway.keys.record import ACTIVE_CONDITION, PK, key_pk, record_of
 from gateway.keys.store import KeyStore
 from tests.conftest import AwsClients
 
-NOW = int(time.time())
-
 
 @pytest.mark.parametrize(
-    ("revoked", "expires_at"),
+    ("revoked", "expires_in"),
     [
         (False, None),
         (True, None),
-        (False, NOW + 3600),
-        (False, NOW - 1),
-        (False, NOW),  # expires exactly now: no longer active
-        (True, NOW + 3600),
+        (False, 3600),
+        (False, -1),
+        (False, 0),  # expires exactly now: no longer active
+        (True, 3600),
     ],
 )
-def test_both_forms_of_the_rule_agree(aws: AwsClients, revoked: bool, expires_at: int | None) -> None:
+def test_both_forms_of_the_rule_agree(aws: AwsClients, revoked: bool, expires_in: int | None) -> None:
+    now = int(time.time())
+    expires_at = None if expires_in is None else now + expires_in
     dev_aws.create_table(aws.dynamodb)
     store = KeyStore(lambda: aws.dynamodb, dev_aws.KEYS_TABLE)
     key = generate_key()
@@ -45,12 +45,12 @@ def test_both_forms_of_the_rule_agree(aws: AwsClients, revoked: bool, expires_at
             Key={PK: {"S": key_pk(key.key_id)}},
             UpdateExpression="SET probe = :now",
             ConditionExpression=ACTIVE_CONDITION,
-            ExpressionAttributeValues={":false": {"BOOL": False}, ":now": {"N": str(NOW)}},
+            ExpressionAttributeValues={":false": {"BOOL": False}, ":now": {"N": str(now)}},
         )
         dynamodb_says = True
     except aws.dynamodb.exceptions.ConditionalCheckFailedException:
         dynamodb_says = False
-    assert record.is_active(NOW) is dynamodb_says
+    assert record.is_active(now) is dynamodb_says
 
 
 def test_a_deleted_key_is_no_record(aws: AwsClients) -> None:
