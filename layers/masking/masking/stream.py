@@ -47,6 +47,7 @@ MIN_PIECE: Final = 64
 TRIGGERED_BOUND: Final = 512
 PEM_BOUND: Final = 8192
 LONG_TOKEN_BOUND: Final = 8192
+LONG_TAIL: Final = 256
 
 _WS_RUN: Final = re.compile(r"\s+")
 _PLAIN: Final = re.compile(r"(?:[^\W\d_]|[\s,.;!?'\"()])*+")
@@ -97,6 +98,7 @@ class ResponseGuard:
         self._hard: list[int] = []  # look-ahead and forced cuts in (0, cut]: never merged across
         self._context = ""  # the raw text already emitted, for link structure (masking.urls)
         self._probe = -MIN_PIECE  # the last blank the detectors judged
+        self._long_at: tuple[int, bool] | None = None  # (window start, _long_token's answer)
 
     @property
     def held(self) -> int:
@@ -138,6 +140,7 @@ class ResponseGuard:
         self._cut = max(0, self._cut - upto)
         self._ptr = max(0, self._ptr - upto)
         self._probe -= upto
+        self._long_at = None
         self._hard = []
         return "".join(out)
 
@@ -166,13 +169,11 @@ class ResponseGuard:
                 if n - s < self._holdback:
                     return
                 bound = self._bound(s)
-                if (
-                    bound == TRIGGERED_BOUND
-                    and n - s >= TRIGGERED_BOUND
-                    and _WS_RUN.search(buf, s, s + TRIGGERED_BOUND) is None
-                ):
-                    # One long token (a JWT, a base64 blob, a URL): judged whole up to 8 KB, so a
-                    # forced cut never splits a credential, or a URL around an address.
+                if bound == TRIGGERED_BOUND and n - s >= TRIGGERED_BOUND and self._long_token(s):
+                    # A long token (a JWT, a base64 blob, a URL, a bearer token after its
+                    # `Bearer`): judged whole, with what precedes it, up to 8 KB, so a forced cut
+                    # never splits a credential, or a URL around an address, or a value from its
+                    # context.
                     bound = LONG_TOKEN_BOUND
                 if c is not None and m is not None and m.start() - s <= bound:
                     verdict = self._cut_ok(m.start(), c)
@@ -198,6 +199,18 @@ class ResponseGuard:
         if _PLAIN.fullmatch(window):
             return self._holdback
         return TRIGGERED_BOUND
+
+    def _long_token(self, s: int) -> bool:
+        """Does the 512-character window from `s` end in a blank-free run of LONG_TAIL or more?
+        Asked once per window start (the answer depends on the window alone)."""
+        if self._long_at is not None and self._long_at[0] == s:
+            return self._long_at[1]
+        end = s + TRIGGERED_BOUND
+        last = s
+        for blank in _WS_RUN.finditer(self._buf, s, end):
+            last = blank.end()
+        self._long_at = (s, end - last >= LONG_TAIL)
+        return self._long_at[1]
 
     def _forced_cut(self, s: int, bound: int) -> int:
         """Cut before the last key-like run when there is one, so a key is not split if avoidable."""

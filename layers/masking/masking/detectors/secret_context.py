@@ -185,7 +185,7 @@ _RULES: Final[tuple[SecretRule, ...]] = (
     rule(
         "bearer_token",
         ("bearer",),
-        r"\bbearer\s{1,3}([A-Za-z0-9._~+/-]{16,1024}+=*)(?![\w.~+/=-])",
+        r"\bbearer\s{1,3}([A-Za-z0-9._~+/-]{16,8192}+=*)(?![\w.~+/=-])",
         group=1,
         ignore_case=True,
         check=lambda m, v: has_digit_and_letter(v),
@@ -194,7 +194,7 @@ _RULES: Final[tuple[SecretRule, ...]] = (
     rule(
         "basic_auth",
         ("authorization",),
-        r"authorization[\"']?\s{0,3}[:=]\s{0,3}[\"']?basic\s{1,3}([A-Za-z0-9+/]{8,1024}+={0,2})",
+        r"authorization[\"']?\s{0,3}[:=]\s{0,3}[\"']?basic\s{1,3}([A-Za-z0-9+/]{8,8192}+={0,2})",
         group=1,
         ignore_case=True,
         offsets=(0,),
@@ -203,7 +203,7 @@ _RULES: Final[tuple[SecretRule, ...]] = (
         "authorization_token",
         ("authorization",),
         r"authorization[\"']?\s{0,3}[:=]\s{0,3}[\"']?(?:token|apikey|api-key|key|sso-key)\s{1,3}"
-        r"([A-Za-z0-9._~+/=:-]{16,1024}+)",
+        r"([A-Za-z0-9._~+/=:-]{16,8192}+)",
         group=1,
         ignore_case=True,
         check=lambda m, v: has_digit_and_letter(v),

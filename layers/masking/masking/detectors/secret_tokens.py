@@ -258,7 +258,7 @@ TOKEN_RULES: Final[tuple[SecretRule, ...]] = (
     rule(
         "jwt",
         ("eyJ",),
-        rf"(?<![\w-])eyJ[{_B64URL}]{{8,2048}}+\.eyJ[{_B64URL}]{{2,4096}}+\.[{_B64URL}]{{8,1024}}+(?![\w-])",
+        rf"(?<![\w-])eyJ[{_B64URL}]{{8,4096}}+\.eyJ[{_B64URL}]{{2,8192}}+\.[{_B64URL}]{{8,2048}}+(?![\w-])",
     ),
     token("gateway_api_key", ("sgw-",), r"[0-9a-f]{12}-[A-Za-z0-9_-]{43}", tail=r"(?![A-Za-z0-9_-])"),
 )
