@@ -53,21 +53,26 @@ _WS_RUN: Final = re.compile(r"\s+")
 _PLAIN: Final = re.compile(r"(?:[^\W\d_]|[\s,.;!?'\"()])*+")
 _INERT: Final = re.compile(r"[\"'(]?+[^\W\d_]++(?:['\u2019-][^\W\d_]++)*+[,.;!?'\")\]]*+")
 _PLACEHOLDER_TOKEN: Final = re.compile(NUMBERED.pattern + r"[,.;:!?'\")\]]*+")
-_KEYWORD: Final = r"(?i:pass|pwd|secret|token|key|bearer|auth|basic|credential)"
+# Words that tie what follows to what precedes: a credential's name, and the bracketed `at` and
+# `dot` of a spelled-out address ("bob (at) example (dot) com").
+_KEYWORD: Final = (
+    r"(?i:pass|pwd|secret|token|key|bearer|auth|basic|credential|[\[({<]at|at[\])}>]|dot[\])}>])"
+)
 _KEYWORD_RE: Final = re.compile(_KEYWORD)
 _SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
 # Fast path: a run of inert words (each at most 64 characters, the token look-back) with complete
 # blank runs after them. Must accept only what `_inert` accepts: every cut in it is _SOFT.
 _INERT_RUN: Final = re.compile(
     rf"(?:(?!\S{{0,70}}?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s)"
-    r"[\"'(]?+[^\W\d_]{1,14}+(?:['\u2019-][^\W\d_]{1,14}+){0,3}+[,.;!?'\")\]]{0,4}+\s++(?=\S))+"
+    r"[\"'(]?+[^\W\d_]{1,14}+(?:['\u2019-][^\W\d_]{1,14}+){0,3}+[,.;!?'\")\]]{0,4}+\s++(?=[^\s\[({<]))+"
 )
 _PEM_END: Final = re.compile(r"-----END [A-Z0-9 ]{1,40}+-----")
 _KEYLIKE: Final = re.compile(r"[A-Za-z0-9_+/=.%-]")
 _NO, _SOFT, _HARD = 0, 1, 2
+_OPENERS: Final = frozenset("[({<")
 _TOKEN: Final = re.compile(r"\S+")
 _EDGE_PUNCT: Final = re.compile(r"^[\"'(]+|[\"'(),.;!?\]]+$")
-_ASSIGNISH: Final = re.compile(r"(?i)[:=]|pass|pwd|secret|token|key|bearer|auth|basic|credential")
+_ASSIGNISH: Final = re.compile(rf"[:=]|{_KEYWORD}")
 
 
 def _inert(token: str) -> bool:
@@ -242,7 +247,9 @@ class ResponseGuard:
             q -= 1
         whole_token = q == s or buf[q - 1].isspace()
         before = buf[q:ws_start]
-        if whole_token and _inert(before):
+        if whole_token and _inert(before) and buf[c] not in _OPENERS:
+            # (A bracket after the blank may open the `(at)` of a spelled-out address that
+            # began with this word: the detectors decide there.)
             return _SOFT
         after = _TOKEN.match(buf, c, c + LOOKAROUND)
         if after is None or after.end() == len(buf):

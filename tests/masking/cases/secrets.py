@@ -396,6 +396,7 @@ POSITIVE += [
     ("GPG_PASSPHRASE='Correct Horse'".replace(" ", "-"), "SECRET", "assigned_secret", "Correct-Horse"),
     ('log: {\\"password\\":\\"hunter2x\\",\\"user\\":\\"bob\\"}', "SECRET", "assigned_secret", "hunter2x"),
     ("<password>Xml9Secret</password>", "SECRET", "xml_secret", "Xml9Secret"),
+    ('<add key="ClearTextPassword" value="N3tPassw0rd" />', "SECRET", "config_secret", "N3tPassw0rd"),
     ("<apiKey>" + rnd(ALNUM, 24, 124) + "</apiKey>", "SECRET", "xml_secret", rnd(ALNUM, 24, 124)),
     ("TWILIO_AUTH_TOKEN=" + rnd(HEX, 32, 125), "SECRET", "assigned_secret", rnd(HEX, 32, 125)),
     ("x-api-key: " + rnd(ALNUM, 32, 126), "SECRET", "assigned_secret", rnd(ALNUM, 32, 126)),

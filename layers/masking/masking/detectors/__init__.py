@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from masking.detectors.card import CardDetector
-from masking.detectors.email import EmailDetector
+from masking.detectors.email import EmailDetector, SpelledEmailDetector
 from masking.detectors.iban import IbanDetector
 from masking.detectors.ip import IpDetector
 from masking.detectors.pem import PrivateKeyDetector
@@ -27,6 +27,7 @@ __all__ = [
     "PhoneDetector",
     "PrivateKeyDetector",
     "SecretDetector",
+    "SpelledEmailDetector",
     "SsnDetector",
     "blank_crossing",
     "build_detectors",
@@ -39,6 +40,7 @@ DEFAULT_DETECTORS: Final[tuple[Detector, ...]] = (
     IbanDetector(),
     SsnDetector(),
     EmailDetector(),
+    SpelledEmailDetector(),
     IpDetector(),
     PhoneDetector(("US",)),
 )

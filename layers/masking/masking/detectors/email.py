@@ -59,3 +59,33 @@ class EmailDetector:
                 last_end = domain.end()
             at = text.find("@", at + 1)
         return spans
+
+
+_OPEN = r"[\[({<]"
+_CLOSE = r"[\])}>]"
+# `bob (at) example [dot] com`, `bob[at]example.com`: the forms people use to hide an address
+# from scrapers. Only bracketed `at`/`dot` count: bare words ("look at this dot com") are prose.
+_SPELLED: Final = re.compile(
+    rf"(?<![\w.%+-])([^\W_][\w.%+-]{{0,63}}+) ?{_OPEN} ?at ?{_CLOSE} ?"
+    rf"((?:{_LABEL} ?(?:{_OPEN} ?dot ?{_CLOSE}|\.) ?){{1,8}}[^\W\d_]{{2,24}}+)(?![^\W_]|-)",
+    re.IGNORECASE,
+)
+_SPELLED_DOT: Final = re.compile(rf" ?(?:{_OPEN} ?dot ?{_CLOSE}|\.) ?", re.IGNORECASE)
+
+
+class SpelledEmailDetector:
+    """Addresses written with bracketed `at` and `dot` so that scrapers miss them; a model
+    reads them as easily as the plain form. Their spelling may hold blanks."""
+
+    crosses_blanks = True
+
+    def find(self, text: str) -> list[Span]:
+        lowered = text.lower()
+        if not any(f"at{close}" in lowered for close in ")]}>"):
+            return []
+        spans: list[Span] = []
+        for m in _SPELLED.finditer(text):
+            domain = _SPELLED_DOT.sub(".", m.group(2))
+            if _valid_domain(domain):
+                spans.append(Span("EMAIL", m.start(), m.end(), "email", f"{m.group(1)}@{domain}".lower()))
+        return spans

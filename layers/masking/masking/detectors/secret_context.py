@@ -263,6 +263,17 @@ _RULES: Final[tuple[SecretRule, ...]] = (
         offsets=(0,),
     ),
     rule(
+        "config_secret",
+        ("key=",),
+        # .NET and NuGet configuration: <add key="ClearTextPassword" value="…" />
+        r"key=[\"']([\w.:-]{0,40}?(?:password|passwd|pwd|secret|token|apikey|api_key|accesskey))[\"']"
+        r"\s{1,3}value=[\"']([^\"'\s]{3,256}+)[\"']",
+        group=2,
+        ignore_case=True,
+        check=short_real,
+        offsets=(0,),
+    ),
+    rule(
         "assigned_secret",
         (*_NAMES, "pass", "pw"),
         rf"((?<![a-z])(?:pass|pw)(?![a-z])|{_alternatives(_NAMES)})"
