@@ -20,9 +20,9 @@ from masking.normalise import Shadow
 from masking.percent import find_encoded
 from masking.types import Detector, Span
 
-_RANK: Final = ("IP_ADDRESS", "EMAIL", "SSN", "IBAN", "CREDIT_CARD", "SECRET")
+_RANK: Final = ("IP_ADDRESS", "EMAIL", "SSN", "NATIONAL_ID", "IBAN", "CREDIT_CARD", "SECRET")
 # Each rank is worth more than a thousand findings of the ranks below it; other types (a
-# phone, a caller's own detector) rank lowest.
+# phone, a deployment's own entities and detectors) rank lowest.
 _WEIGHT: Final[dict[str, int]] = {type_: 1000 ** (rank + 1) for rank, type_ in enumerate(_RANK)}
 
 

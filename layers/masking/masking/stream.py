@@ -26,16 +26,18 @@ without changing the result.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from typing import Final
 
+from masking.boundaries import CONTEXT
 from masking.config import MaskingConfig
 from masking.guard import process_piece
 from masking.placeholders import NUMBERED
 from masking.scan import detect
 from masking.types import PiiMode
-from masking.urls import WINDOW as CONTEXT
+from masking.urls import WINDOW as LINK_WINDOW
 from masking.vault import Vault
 
 LOOKAROUND: Final = 64
@@ -60,12 +62,33 @@ _KEYWORD: Final = (
 )
 _KEYWORD_RE: Final = re.compile(_KEYWORD)
 _SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
-# Fast path: a run of inert words (each at most 64 characters, the token look-back) with complete
-# blank runs after them. Must accept only what `_inert` accepts: every cut in it is _SOFT.
-_INERT_RUN: Final = re.compile(
-    rf"(?:(?!\S{{0,70}}?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s)"
-    r"[\"'(]?+[^\W\d_]{1,14}+(?:['\u2019-][^\W\d_]{1,14}+){0,3}+[,.;!?'\")\]]{0,4}+\s++(?=[^\s\[({<]))+"
-)
+
+
+@functools.lru_cache(maxsize=32)
+def _cue_words(words: frozenset[str]) -> re.Pattern[str] | None:
+    """Context words of the detectors (`nhs`, `bsn`, `steuer-id`): within CONTEXT characters
+    after one, a blank is judged by the detectors, never cut as after an ordinary word."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+@functools.lru_cache(maxsize=32)
+def _inert_run(cue_words: frozenset[str]) -> re.Pattern[str]:
+    """Fast path: a run of inert words (each at most 64 characters, the token look-back) with
+    complete blank runs after them. Must accept only what `_inert` (and the cue-word rule of
+    `_cut_ok`) accepts: every cut in it is _SOFT."""
+    cues = ""
+    if cue_words:
+        words = "|".join(re.escape(w) for w in sorted(cue_words, key=len, reverse=True))
+        cues = rf"(?![\"'(]*+(?i:{words})[\"'(),.;!?\]]*+\s)"  # as _EDGE_PUNCT strips
+    return re.compile(
+        rf"(?:(?!\S{{0,70}}?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s){cues}"
+        r"[\"'(]?+[^\W\d_]{1,14}+(?:['\u2019-][^\W\d_]{1,14}+){0,3}+[,.;!?'\")\]]{0,4}+\s++(?=[^\s\[({<]))+"
+    )
+
+
 _PEM_END: Final = re.compile(r"-----END [A-Z0-9 ]{1,40}+-----")
 _KEYLIKE: Final = re.compile(r"[A-Za-z0-9_+/=.%-]")
 _NO, _SOFT, _HARD = 0, 1, 2
@@ -104,6 +127,11 @@ class ResponseGuard:
         self._context = ""  # the raw text already emitted, for link structure (masking.urls)
         self._probe = -MIN_PIECE  # the last blank the detectors judged
         self._long_at: tuple[int, bool] | None = None  # (window start, _long_token's answer)
+        # The fast path over ordinary words, when the detectors allow cutting after them.
+        self._inert_run = (
+            _inert_run(config.cue_words) if config.soft_cuts and self._holdback >= LOOKAROUND else None
+        )
+        self._cue = _cue_words(config.cue_words)
 
     @property
     def held(self) -> int:
@@ -140,7 +168,7 @@ class ResponseGuard:
                     context=self._context,
                 )
             )
-            self._context = (self._context + piece)[-CONTEXT:]
+            self._context = (self._context + piece)[-LINK_WINDOW:]
         self._buf = self._buf[upto:]
         self._cut = max(0, self._cut - upto)
         self._ptr = max(0, self._ptr - upto)
@@ -155,8 +183,12 @@ class ResponseGuard:
         while True:
             s = self._cut
             start = max(self._ptr, s)
-            if self._holdback >= LOOKAROUND and buf.rfind("-----BEGIN", s, start) == -1:
-                run = _INERT_RUN.match(buf, start)
+            if (
+                self._inert_run is not None
+                and buf.rfind("-----BEGIN", s, start) == -1
+                and (self._cue is None or self._cue.search(buf, max(0, start - CONTEXT), start) is None)
+            ):
+                run = self._inert_run.match(buf, start)
                 if run is not None and "-----BEGIN" not in run.group(0):
                     self._cut = self._ptr = run.end()
                     continue
@@ -247,7 +279,16 @@ class ResponseGuard:
             q -= 1
         whole_token = q == s or buf[q - 1].isspace()
         before = buf[q:ws_start]
-        if whole_token and _inert(before) and buf[c] not in _OPENERS:
+        # A value after a context word ("NHS number 943 …") must stay in its piece: near one, the
+        # detectors decide every blank.
+        cue_near = self._cue is not None and self._cue.search(buf, max(0, c - CONTEXT), c) is not None
+        if (
+            self.config.soft_cuts
+            and whole_token
+            and _inert(before)
+            and buf[c] not in _OPENERS
+            and not cue_near
+        ):
             # (A bracket after the blank may open the `(at)` of a spelled-out address that
             # began with this word: the detectors decide there.)
             return _SOFT
@@ -255,7 +296,12 @@ class ResponseGuard:
         if after is None or after.end() == len(buf):
             if len(buf) < c + LOOKAROUND:
                 return None
-        elif _inert(after.group(0)) and not _ASSIGNISH.search(before):
+        elif (
+            self.config.soft_cuts
+            and _inert(after.group(0))
+            and not _ASSIGNISH.search(before)
+            and not cue_near
+        ):
             # Only a keyword or an `=`/`:` can tie a word-only value to what precedes it.
             return _HARD
         if len(buf) < c + LOOKAROUND:
