@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -73,7 +74,7 @@ def test_check_build_refuses_extensions_for_the_other_architecture(stack: Stack)
 
 
 @pytest.mark.parametrize("makefile_dir", ["functions/gateway", "layers/masking"])
-def test_a_build_without_an_architecture_stops(makefile_dir: str, tmp_path: object) -> None:
+def test_a_build_without_an_architecture_stops(makefile_dir: str, tmp_path: Path) -> None:
     """Plain `sam build` cannot pass the architecture to a makefile build; guessing shipped arm64 to x86_64."""
     env = {k: v for k, v in os.environ.items() if k not in ("LAMBDA_ARCH", "LAMBDA_RUNTIME_DIR")}
     target = "build-MaskingLayer" if "masking" in makefile_dir else "build-ApiFunction"
@@ -83,3 +84,22 @@ def test_a_build_without_an_architecture_stops(makefile_dir: str, tmp_path: obje
     )  # fmt: skip
     assert proc.returncode != 0
     assert "make build ARCH=" in proc.stderr
+
+
+def test_make_deploy_keeps_saved_parameters_and_sets_the_architecture(tmp_path: Path) -> None:
+    """`--parameter-overrides` on the command line would drop what `sam deploy --guided` saved."""
+    samconfig = tmp_path / "samconfig.toml"
+    samconfig.write_text(
+        'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = "PiiFloor=\\"block\\" Architecture=\\"x86_64\\""\n'
+    )
+    script = ROOT / "scripts" / "deploy_parameters.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), str(samconfig), "Architecture=arm64", "SnapStart=true"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert proc.stdout.split() == ["PiiFloor=block", "Architecture=arm64", "SnapStart=true"]
+    missing = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "none.toml"), "Architecture=x86_64"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert missing.stdout.split() == ["Architecture=x86_64"]

@@ -66,15 +66,39 @@ def _run(cmd: list[str], what: str) -> str:
     return proc.stdout
 
 
+# What a build is made from: when none of it changed, the last build stands.
+BUILD_INPUTS = ("template.yaml", "functions/gateway", "layers/masking", "scripts/check_build.py")
+
+
+def _inputs_digest() -> str:
+    digest = hashlib.sha256()
+    for name in BUILD_INPUTS:
+        root = ROOT / name
+        for path in sorted([root] if root.is_file() else root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def host_build() -> Path:
-    """`make build ARCH=<host> BUILD_DIR=.aws-sam/host/build`; returns the build directory."""
+    """`make build ARCH=<host> BUILD_DIR=.aws-sam/host/build`, unless its inputs are unchanged.
+
+    Skipping an up-to-date build matters beyond speed: `sam build` empties its build
+    directory first, so a second test worker rebuilding would pull the artifacts from
+    under the first one's running functions.
+    """
     if not SAM.exists():
         raise AssertionError("the SAM CLI is missing: run `make sam-tools` (make test does)")
+    stamp = WORK / "build.inputs-sha256"
     with _locked():
-        _run(
-            ["make", "--no-print-directory", "build", f"ARCH={HOST_ARCH}", f"BUILD_DIR={BUILD_DIR}"],
-            "make build",
-        )
+        digest = _inputs_digest()
+        if not (stamp.is_file() and stamp.read_text() == digest and (BUILD_DIR / "template.yaml").is_file()):
+            stamp.unlink(missing_ok=True)
+            _run(
+                ["make", "--no-print-directory", "build", f"ARCH={HOST_ARCH}", f"BUILD_DIR={BUILD_DIR}"],
+                "make build",
+            )
+            stamp.write_text(digest)
     return BUILD_DIR
 
 
