@@ -3,6 +3,8 @@
 - scan throughput (PII + secrets together) on a ~1 MB chat-like corpus, vs scrubadub's default
   Scrubber on the same corpus in the same run (skipped when scrubadub is not installed);
 - stream guard cost per chunk and its hold-back;
+- cost per character of hostile text (runs built to trip every detector's trigger) beside prose,
+  on the request side (scan) and the answer side (whole guard and stream), with the ratio;
 - cold import of `masking` in fresh interpreters vs a bare `python -c pass`;
 - the layer's unzipped size (requirements + package installed into a temporary directory).
 
@@ -11,6 +13,7 @@ Run: PYTHONPATH=layers/masking python bench/masking.py [--quick]
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import shutil
 import statistics
@@ -134,6 +137,62 @@ def stream_cost(corpus: str) -> None:
     print(f"stream guard, plain prose: max hold-back {worst} chars (GATEWAY_STREAM_HOLDBACK={limit})")
 
 
+def _hostile_texts() -> dict[str, str]:
+    """The hostile corpus the tests use too (tests/masking/cases/hostile.py)."""
+    path = ROOT / "tests" / "masking" / "cases" / "hostile.py"
+    spec = importlib.util.spec_from_file_location("hostile_cases", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    texts: dict[str, str] = module.HOSTILE
+    return texts
+
+
+def _per_char_us(fn: object, size: int, repeat: int = 3) -> float:
+    """CPU time (not wall time): steadier on a machine shared with other work."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()  # type: ignore[operator]
+        times.append(time.process_time() - start)
+    return min(times) / size * 1e6
+
+
+def hostile_cost(corpus: str, quick: bool) -> None:
+    """Worst-case cost per character against prose, both sides (target: within 5x)."""
+    cfg = MaskingConfig()
+    hostile = _hostile_texts()
+    prose = corpus[: len(hostile["iban_runs"])]
+
+    def sides(text: str) -> tuple[float, float, float]:
+        def stream() -> None:
+            guard = ResponseGuard(Vault(), "obfuscate", cfg)
+            for i in range(0, len(text), 64):
+                guard.feed(text[i : i + 64])
+            guard.flush()
+
+        request = _per_char_us(lambda: scan(text, cfg.detectors), len(text))
+        whole = _per_char_us(lambda: guard_text(text, Vault(), "obfuscate", cfg), len(text))
+        streamed = _per_char_us(stream, len(text))
+        return request, whole, streamed
+
+    sides(prose)  # lazy imports (phonenumbers, stdnum) and caches out of the timing
+    base = sides(prose)
+    header = (
+        f"{'hostile text (100 KB)':<22} {'request us/char':>16} {'answer whole':>14} {'answer stream':>14}"
+    )
+    print(f"{header}  worst ratio")
+    print(f"{'prose (baseline)':<22} {base[0]:>16.3f} {base[1]:>14.3f} {base[2]:>14.3f}")
+    worst_name, worst_ratio = "", 0.0
+    for name, text in hostile.items():
+        figures = sides(text)
+        ratio = max(f / b for f, b in zip(figures, base, strict=True))
+        if ratio > worst_ratio:
+            worst_name, worst_ratio = name, ratio
+        print(f"{name:<22} {figures[0]:>16.3f} {figures[1]:>14.3f} {figures[2]:>14.3f}  {ratio:.1f}x")
+    print(f"worst case: {worst_name}, {worst_ratio:.1f}x prose per character (target <= 5x)")
+
+
 def cold_import(runs: int) -> None:
     env_path = str(LAYER)
 
@@ -176,6 +235,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, corpus {len(corpus) / 1e6:.2f} MB")
     throughput(corpus, quick)
     stream_cost(corpus)
+    hostile_cost(corpus, quick)
     cold_import(5 if quick else 11)
     layer_size()
 

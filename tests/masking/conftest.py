@@ -48,6 +48,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("positive_case", [pytest.param(p.values, id=p.id) for p in _rows("POSITIVE")])
     if "negative_case" in metafunc.fixturenames:
         metafunc.parametrize("negative_case", [pytest.param(p.values, id=p.id) for p in _rows("NEGATIVE")])
+    if "hostile_text" in metafunc.fixturenames:
+        texts = load_cases("hostile").HOSTILE
+        metafunc.parametrize("hostile_text", [pytest.param(texts[name], id=name) for name in sorted(texts)])
 
 
 @pytest.fixture(scope="session")

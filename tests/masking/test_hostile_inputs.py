@@ -1,52 +1,59 @@
-"""Hostile 100 KB inputs finish well under a second, through the scanner and the stream guard.
+"""Hostile 100 KB inputs cost about what prose costs, through the scanner, the whole-answer
+guard and the stream guard.
 
-Every pattern is bounded and the long runs possessive, so these are linear; the one-second bound
-is generous (typical: tens of milliseconds) so the test is not flaky on a busy machine.
+Every pattern is bounded and the long runs possessive, so these are linear. The goal (within
+5x of prose per character, DESIGN §5) is measured by bench/masking.py; this test only guards
+against a return of super-linear cost, with a margin wide enough for a busy machine: CPU time
+(not wall time), the best of three, against prose of the same size measured in the same test.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
 from masking import MaskingConfig, ResponseGuard, Vault, guard_text, scan
 
-SIZE = 100_000
-HOSTILE = {
-    "email_fragments": "a@a." * (SIZE // 4),
-    "email_dots": "a" * 100 + "@" + "a." * (SIZE // 2),
-    "openai_prefix": "sk-" * (SIZE // 3),
-    "digits_dashes": "1234-5678-" * (SIZE // 10),
-    "digit_dash_singles": "1-" * (SIZE // 2),
-    "digits_spaces": "12 34 56 78 90 " * (SIZE // 15),
-    "long_digits": "7" * SIZE,
-    "pem_no_end": "-----BEGIN RSA PRIVATE KEY-----\n" * (SIZE // 32),
-    "begin_no_end": "-----BEGIN" * (SIZE // 10),
-    "base64": ("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MjE3" * (SIZE // 40)),
-    "placeholders": "[REDACTED_EMAIL_" * (SIZE // 16),
-    "percent": "%41" * (SIZE // 3),
-    "assignments": "password=" * (SIZE // 9),
-    "ipv6_colons": "1:" * (SIZE // 2),
-    "whitespace": " " * SIZE,
-}
+MARGIN = 25
+PROSE = ("Please review the deployment notes and tell me what changed in release 42, thanks. " * 1300)[
+    :100_000
+]
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_input_is_fast(name: str, config: MaskingConfig) -> None:
-    text = HOSTILE[name]
+def _cpu(fn: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return max(best, 1e-4)
 
+
+def _sides(text: str, config: MaskingConfig) -> list[Callable[[], object]]:
     def streamed() -> None:
         guard = ResponseGuard(Vault(), "obfuscate", config)
         for i in range(0, len(text), 4096):
             guard.feed(text[i : i + 4096])
         guard.flush()
 
-    for run in (
+    return [
         lambda: scan(text, config.detectors),
         lambda: guard_text(text, Vault(), "obfuscate", config),
         streamed,
-    ):
-        started = time.perf_counter()
-        run()
-        assert time.perf_counter() - started < 1.0
+    ]
+
+
+@pytest.fixture(scope="module")
+def prose_cost(config: MaskingConfig) -> list[float]:
+    _sides(PROSE, config)[1]()  # lazy imports out of the timing
+    return [_cpu(side) for side in _sides(PROSE, config)]
+
+
+def test_hostile_input_costs_about_what_prose_costs(
+    hostile_text: str, config: MaskingConfig, prose_cost: list[float]
+) -> None:
+    text = hostile_text
+    for side, base in zip(_sides(text, config), prose_cost, strict=True):
+        assert _cpu(side) <= MARGIN * base * len(text) / len(PROSE)

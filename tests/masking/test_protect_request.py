@@ -38,9 +38,11 @@ def test_obfuscate_numbers_per_type_in_order_of_appearance(config: MaskingConfig
     msgs = result.payload["messages"]
     assert msgs[0]["content"] == "Admin is [REDACTED_EMAIL_1]."
     assert msgs[1]["content"] == (
-        "Mail [REDACTED_EMAIL_2] and [REDACTED_EMAIL_2], then [REDACTED_EMAIL_1]; ring [REDACTED_PHONE_1]."
+        "Mail [REDACTED_EMAIL_2] and [REDACTED_EMAIL_3], then [REDACTED_EMAIL_1]; ring [REDACTED_PHONE_1]."
     )
+    # Two spellings, two placeholders (each restored as written); counted as one value.
     assert result.pii_counts == {"EMAIL": 2, "PHONE": 1}
+    assert result.vault.original("[REDACTED_EMAIL_3]") == "BOB@example.com"
     assert result.vault.original("[REDACTED_EMAIL_2]") == "bob@example.com"
 
 

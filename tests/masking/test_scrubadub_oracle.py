@@ -93,7 +93,8 @@ def _passes_our_validators(type_: str, text: str, phones: PhoneDetector) -> bool
     if type_ == "PHONE":
         return phones._validate(text.strip()) is not None
     if type_ == "SSN":
-        return len(digits) == 9 and ssn_ok(digits[:3], digits[3:5], digits[5:])
+        separated = len(text.strip()) > 9
+        return len(digits) == 9 and ssn_ok(digits[:3], digits[3:5], digits[5:], separated=separated)
     return known_brand(digits) and luhn_ok(digits)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from masking.allowlist import Allowlist
-from masking.detectors import build_detectors
+from masking.detectors import blank_crossing, build_detectors
 from masking.scan import scan
 from masking.types import Detector, SecretsMode
 
@@ -38,6 +38,7 @@ class MaskingConfig:
     stream_holdback: int
     extra_detectors: tuple[Detector, ...]
     detectors: tuple[Detector, ...]
+    cut_detectors: tuple[Detector, ...]
     allowlist: Allowlist
 
     def __init__(
@@ -73,6 +74,7 @@ class MaskingConfig:
             "stream_holdback": int(stream_holdback),
             "extra_detectors": tuple(extra_detectors),
             "detectors": detectors,
+            "cut_detectors": blank_crossing(detectors),
             "allowlist": Allowlist(pii_allow, norms),
         }
         for name, value in values.items():

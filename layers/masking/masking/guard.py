@@ -4,7 +4,9 @@ foreign values.
 Foreign means "not sent by the caller": PII is redacted only in `obfuscate` and `block` modes,
 secrets in every mode. Values the caller sent (the vault knows them) and allowlisted values are
 left alone. Restored values are JSON-escaped when the text is a JSON document (tool-call
-arguments) and not restored at all inside URLs unless the deployment allows it.
+arguments) and not restored at all where a renderer would fetch or link (`masking.urls`)
+unless the deployment allows it; `context` is the text emitted before this piece, so a link
+opened there still counts.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def process_piece(
     config: MaskingConfig,
     json_context: bool,
     redactions: dict[str, int],
+    context: str = "",
 ) -> str:
     """Guard a piece that no finding crosses; `redactions` is updated in place."""
     edits: list[tuple[int, int, str]] = []
@@ -39,7 +42,10 @@ def process_piece(
         for m in NUMBERED.finditer(text):
             taken.append(m.span())
             original = vault.original(m.group(0))
-            if original is None or (not config.restore_in_urls and in_url(text, m.start())):
+            if original is None or (
+                not config.restore_in_urls
+                and in_url(context + text[: m.start()], len(context) + m.start(), json_context=json_context)
+            ):
                 continue
             edits.append((m.start(), m.end(), _json_escape(original) if json_context else original))
     for span in scan(text, config.detectors):

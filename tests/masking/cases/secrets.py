@@ -1,9 +1,21 @@
 """Credential rows. Keys are assembled from parts (`"sk" + "_live_"`) so that this file itself
 does not look like a leak to push-protection scanners."""
 
+import random
+
 B62 = "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2eF4hJ6kL8nP0rS2uV4xY6"
 HEX = "0123456789abcdef"
-B64 = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+LOWER = "abcdefghijklmnopqrstuvwxyz"
+ALNUM = LOWER + LOWER.upper() + "0123456789"
+
+
+def rnd(alphabet: str, n: int, seed: int) -> str:
+    """A fixed random-looking body: real keys are random, so test keys should be too."""
+    rng = random.Random(seed)
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+B64 = rnd(ALNUM + "/+", 40, 1)
 JWT = (
     "eyJ"
     + "hbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
@@ -138,20 +150,20 @@ POSITIVE = [
         "rsa_private_key",
         "-----BEGIN RSA PRIVATE KEY-----\n" + PEM_BODY.rstrip(),
     ),
-    ("postgres://admin:S3cr3tPw@db.example.com:5432/app", "SECRET", "database_url_password", "S3cr3tPw"),
-    ("postgresql://u:p4ss!word@h/db", "SECRET", "database_url_password", "p4ss!word"),
-    ("mysql://root:rootpw12@127.0.0.1:3306/x", "SECRET", "database_url_password", "rootpw12"),
+    ("postgres://admin:S3cr3tPw@db.example.com:5432/app", "SECRET", "url_password", "S3cr3tPw"),
+    ("postgresql://u:p4ss!word@h/db", "SECRET", "url_password", "p4ss!word"),
+    ("mysql://root:rootpw12@127.0.0.1:3306/x", "SECRET", "url_password", "rootpw12"),
     (
         "mongodb+srv://app:Mongo%2FPw9@cluster0.example.net/db",
         "SECRET",
-        "database_url_password",
+        "url_password",
         "Mongo%2FPw9",
     ),
-    ("mongodb://app:MongoPw9@h1,h2/db", "SECRET", "database_url_password", "MongoPw9"),
-    ("redis://:r3d1sPass@cache:6379/0", "SECRET", "database_url_password", "r3d1sPass"),
-    ("rediss://default:r3d1sPass@cache:6380", "SECRET", "database_url_password", "r3d1sPass"),
-    ("amqp://guest:Gu3stPw@mq:5672/", "SECRET", "database_url_password", "Gu3stPw"),
-    ("amqps://svc:Svc9pw@mq/vhost", "SECRET", "database_url_password", "Svc9pw"),
+    ("mongodb://app:MongoPw9@h1,h2/db", "SECRET", "url_password", "MongoPw9"),
+    ("redis://:r3d1sPass@cache:6379/0", "SECRET", "url_password", "r3d1sPass"),
+    ("rediss://default:r3d1sPass@cache:6380", "SECRET", "url_password", "r3d1sPass"),
+    ("amqp://guest:Gu3stPw@mq:5672/", "SECRET", "url_password", "Gu3stPw"),
+    ("amqps://svc:Svc9pw@mq/vhost", "SECRET", "url_password", "Svc9pw"),
     (
         "jdbc:sqlserver://db:1433;databaseName=app;user=sa;password=Jdbc9Pass;",
         "SECRET",
@@ -181,6 +193,224 @@ POSITIVE = [
         "gateway_api_key",
         key("sgw-", HEX[:12] + "-" + B62[:43]),
     ),
+]
+
+# --- prefixed tokens of every kind in the rule table (bodies random, as real keys are) ---
+TOKENS = [
+    ("aws_session_token", "FwoGZXIvYXdz" + rnd(ALNUM + "/+", 120, 2)),
+    ("aws_bedrock_api_key", "ABSK" + rnd(ALNUM + "/+", 120, 3)),
+    ("google_oauth_client_secret", "GOCSPX-" + rnd(ALNUM + "_-", 28, 4)),
+    ("google_oauth_access_token", "ya29." + "a0AfH6SM" + rnd(ALNUM + "_-", 60, 5)),
+    ("google_oauth_refresh_token", "1//0" + "g" + rnd(ALNUM + "_-", 60, 6)),
+    ("azure_ad_client_secret", "abc" + "8Q~" + rnd(ALNUM + "_~.", 34, 7)),
+    ("alibaba_access_key_id", "LTAI" + rnd(ALNUM, 20, 8)),
+    ("digitalocean_token", "dop_v1_" + rnd(HEX, 64, 9)),
+    ("heroku_api_key", "HRKU-AA" + rnd(ALNUM + "_-", 58, 10)),
+    ("databricks_token", "dapi" + rnd(HEX, 32, 11)),
+    ("flyio_token", "fo1_" + rnd(ALNUM + "_-", 43, 12)),
+    ("cloudflare_origin_ca_key", "v1.0-" + rnd(HEX, 24, 13) + "-" + rnd(HEX, 146, 14)),
+    ("artifactory_token", "AKCp" + rnd(ALNUM, 69, 15)),
+    ("anthropic_admin_key", "sk-ant-admin01-" + rnd(ALNUM + "_-", 93, 16) + "AA"),
+    ("anthropic_api_key", "sk-ant-api03-" + rnd(ALNUM + "_-", 93, 17) + "AA"),
+    ("openrouter_api_key", "sk-or-v1-" + rnd(HEX, 64, 18)),
+    ("deepseek_api_key", "sk-" + rnd(HEX, 32, 19)),
+    ("openai_api_key", "sk-proj-" + rnd(ALNUM + "_-", 74, 20) + "T3BlbkFJ" + rnd(ALNUM, 74, 21)),
+    ("groq_api_key", "gsk_" + rnd(ALNUM, 52, 22)),
+    ("huggingface_token", "hf_" + rnd(LOWER + LOWER.upper(), 34, 23)),
+    ("huggingface_org_token", "api_org_" + rnd(LOWER + LOWER.upper(), 34, 24)),
+    ("replicate_api_token", "r8_" + rnd(ALNUM, 37, 25)),
+    ("perplexity_api_key", "pplx-" + rnd(ALNUM, 48, 26)),
+    ("langsmith_api_key", "lsv2_pt_" + rnd(HEX, 32, 27) + "_" + rnd(HEX, 10, 28)),
+    ("pinecone_api_key", "pcsk_" + rnd(ALNUM, 6, 29) + "_" + rnd(ALNUM, 60, 30)),
+    ("gitlab_token", "glrt-" + rnd(ALNUM + "_-", 20, 31)),
+    ("gitlab_runner_registration_token", "GR1348941" + rnd(ALNUM + "_-", 20, 32)),
+    ("atlassian_api_token", "ATATT3" + rnd(ALNUM + "_-=", 186, 33)),
+    ("bitbucket_app_password", "ATBB" + rnd(ALNUM, 32, 34)),
+    ("rubygems_api_key", "rubygems_" + rnd(HEX, 48, 35)),
+    ("nuget_api_key", "oy2" + rnd(LOWER + "0123456789", 43, 36)),
+    ("clojars_token", "CLOJARS_" + rnd(LOWER + "0123456789", 60, 37)),
+    ("docker_hub_token", "dckr_pat_" + rnd(ALNUM + "_-", 27, 38)),
+    ("terraform_cloud_token", rnd(ALNUM, 14, 39) + ".atlasv1." + rnd(ALNUM + "_-", 67, 40)),
+    ("vault_token", "hvs." + rnd(ALNUM + "_-", 90, 41)),
+    ("pulumi_access_token", "pul-" + rnd(HEX, 40, 42)),
+    ("sonarqube_token", "squ_" + rnd(HEX, 40, 43)),
+    ("postman_api_key", "PMAK-" + rnd(HEX, 24, 44) + "-" + rnd(HEX, 34, 45)),
+    ("doppler_token", "dp.pt." + rnd(ALNUM, 43, 46)),
+    ("onepassword_service_account_token", "ops_eyJ" + rnd(ALNUM + "/+", 260, 47)),
+    (
+        "onepassword_secret_key",
+        "A3-"
+        + rnd("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 6, 48)
+        + "-"
+        + rnd("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 11, 49)
+        + "-"
+        + rnd("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 5, 50)
+        + "-"
+        + rnd("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 5, 51)
+        + "-"
+        + rnd("ABCDEFGHJKLMNPQRSTVWXYZ23456789", 5, 52),
+    ),
+    ("age_secret_key", "AGE-SECRET-KEY-1" + rnd("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58, 53)),
+    ("sentry_token", "sntryu_" + rnd(HEX, 64, 54)),
+    ("grafana_token", "glsa_" + rnd(ALNUM, 32, 55) + "_" + rnd(HEX, 8, 56)),
+    ("grafana_api_key", "eyJrIjoi" + rnd(ALNUM, 80, 57)),
+    ("new_relic_key", "NRAK-" + rnd("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 27, 58)),
+    ("dynatrace_token", "dt0c01." + rnd(ALNUM, 24, 59) + "." + rnd(ALNUM, 64, 60)),
+    ("linear_api_key", "lin_api_" + rnd(ALNUM, 40, 61)),
+    ("notion_token", "ntn_" + rnd("0123456789", 11, 62) + rnd(ALNUM, 35, 63)),
+    ("notion_integration_secret", "secret_" + rnd(ALNUM, 43, 64)),
+    ("airtable_token", "pat" + rnd(ALNUM, 14, 65) + "." + rnd(HEX, 64, 66)),
+    ("openshift_token", "sha256~" + rnd(ALNUM + "_-", 43, 67)),
+    (
+        "harness_token",
+        "pat." + rnd(ALNUM + "_-", 22, 68) + "." + rnd(ALNUM, 24, 69) + "." + rnd(ALNUM, 20, 70),
+    ),
+    ("octopus_deploy_api_key", "API-" + rnd("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 26, 71)),
+    ("prefect_api_key", "pnu_" + rnd(ALNUM, 36, 72)),
+    ("readme_api_key", "rdme_" + rnd(LOWER + "0123456789", 70, 73)),
+    ("scalingo_token", "tk-us-" + rnd(ALNUM + "_-", 48, 74)),
+    ("infracost_api_key", "ico-" + rnd(ALNUM, 32, 75)),
+    ("planetscale_token", "pscale_tkn_" + rnd(ALNUM + "_", 43, 76)),
+    ("frameio_token", "fio-u-" + rnd(ALNUM + "_-", 64, 77)),
+    ("typeform_token", "tfp_" + rnd(ALNUM + "_-", 59, 78)),
+    ("adobe_client_secret", "p8e-" + rnd(ALNUM, 32, 79)),
+    ("intra42_client_secret", "s-s4t2ud-" + rnd(HEX, 64, 80)),
+    ("settlemint_token", "sm_pat_" + rnd(ALNUM, 16, 81)),
+    ("maxmind_license_key", rnd(ALNUM, 6, 82) + "_" + rnd(ALNUM, 29, 83) + "_mmk"),
+    ("stripe_webhook_secret", "whsec_" + rnd(ALNUM, 32, 84)),
+    ("shopify_token", "shpat_" + rnd(HEX, 32, 85)),
+    ("square_token", "sq0atp-" + rnd(ALNUM + "_-", 22, 86)),
+    (
+        "braintree_access_token",
+        "access_token$production$" + rnd(LOWER + "0123456789", 16, 87) + "$" + rnd(HEX, 32, 88),
+    ),
+    ("easypost_api_key", "EZAK" + rnd(ALNUM, 54, 89)),
+    ("duffel_token", "duffel_live_" + rnd(ALNUM + "_-", 43, 90)),
+    ("flutterwave_key", "FLWSECK_TEST-" + rnd("abcdefgh0123456789", 32, 91) + "-X"),
+    ("shippo_token", "shippo_live_" + rnd(HEX, 40, 92)),
+    ("sendinblue_api_key", "xkeysib-" + rnd(HEX, 64, 93) + "-" + rnd(ALNUM, 16, 94)),
+    ("mailgun_api_key", "key-" + rnd(HEX, 32, 95)),
+    ("mailchimp_api_key", rnd(HEX, 32, 96) + "-us14"),
+    ("twilio_api_key", "SK" + rnd(HEX, 32, 97)),
+    ("telegram_bot_token", "123456789:AA" + rnd(ALNUM + "_-", 33, 98)),
+    (
+        "slack_app_token",
+        "xapp-1-A0"
+        + rnd("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 9, 99)
+        + "-"
+        + rnd("0123456789", 13, 100)
+        + "-"
+        + rnd(HEX, 64, 101),
+    ),
+    (
+        "discord_webhook",
+        "https://discord.com/api/webhooks/" + rnd("0123456789", 18, 102) + "/" + rnd(ALNUM + "_-", 68, 103),
+    ),
+    (
+        "microsoft_teams_webhook",
+        "https://acme.webhook.office.com/webhookb2/"
+        + rnd(HEX, 8, 104)
+        + "-1234-5678-9abc-"
+        + rnd(HEX, 12, 105)
+        + "@"
+        + rnd(HEX, 8, 106)
+        + "-abcd-ef01-2345-"
+        + rnd(HEX, 12, 107)
+        + "/IncomingWebhook/"
+        + rnd(HEX, 32, 108),
+    ),
+    ("facebook_access_token", "EAAC" + rnd(ALNUM, 120, 109)),
+    ("twitter_bearer_token", "A" * 22 + rnd(ALNUM + "%", 80, 110)),
+    ("yandex_api_key", "AQVN" + rnd(ALNUM + "_-", 36, 111)),
+    ("stripe_key", "sk_" + "prod_" + rnd(ALNUM, 24, 112)),
+    (
+        "slack_token",
+        "xoxp-"
+        + rnd("0123456789", 12, 113)
+        + "-"
+        + rnd("0123456789", 12, 114)
+        + "-"
+        + rnd("0123456789", 12, 115)
+        + "-"
+        + rnd(HEX, 32, 116),
+    ),
+    (
+        "jwt",
+        "eyJ"
+        + rnd(ALNUM, 30, 117)
+        + ".eyJ"
+        + rnd(ALNUM + "_-", 1200, 118)
+        + "."
+        + rnd(ALNUM + "_-", 43, 119),
+    ),
+]
+# Each token in several contexts: alone, assigned, quoted in JSON, after a colon, in a CSV cell.
+_CONTEXTS = ["use {} now", "KEY={}", '{{"k": "{}"}}', "token:{}", "a,{},b", "`{}`"]
+for _i, (_kind, _value) in enumerate(TOKENS):
+    for _ctx in (_CONTEXTS[_i % len(_CONTEXTS)], _CONTEXTS[(_i + 3) % len(_CONTEXTS)]):
+        POSITIVE.append((_ctx.format(_value), "SECRET", _kind, _value))
+
+PUTTY = (
+    "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: eddsa-key-20240101\n"
+    "Public-Lines: 2\n" + rnd(ALNUM, 64, 120) + "\n" + rnd(ALNUM, 20, 121) + "\n"
+    "Private-Lines: 1\n" + rnd(ALNUM, 44, 122) + "\nPrivate-MAC: " + rnd(HEX, 64, 123)
+)
+POSITIVE += [
+    ("key file:\n" + PUTTY + "\nthanks", "SECRET", "putty_private_key", PUTTY),
+    (
+        "-----BEGIN SSH2 ENCRYPTED PRIVATE KEY-----\n"
+        + PEM_BODY
+        + "-----END SSH2 ENCRYPTED PRIVATE KEY-----",
+        "SECRET",
+        "",
+        "-----BEGIN SSH2 ENCRYPTED PRIVATE KEY-----\n"
+        + PEM_BODY
+        + "-----END SSH2 ENCRYPTED PRIVATE KEY-----",
+    ),
+    # --- a password in the userinfo of any URL scheme ---
+    ("proxy https://alice:Pr0xy!pw@proxy.corp:8080", "SECRET", "url_password", "Pr0xy!pw"),
+    ("http_proxy=http://svc:Hx9kq2@10.0.0.1:3128", "SECRET", "url_password", "Hx9kq2"),
+    ("ftp://backup:Ftp2024pw@files.example.com/dump", "SECRET", "url_password", "Ftp2024pw"),
+    ("smtp://mailer:Sm7pPass@smtp.example.com:587", "SECRET", "url_password", "Sm7pPass"),
+    ("amqps://svc:Svc9pw@mq/vhost", "SECRET", "url_password", "Svc9pw"),
+    ("postgresql+psycopg2://app:Psy9copg@db/app", "SECRET", "url_password", "Psy9copg"),
+    ("git clone https://bob:ghpw1234@git.example.com/r.git", "SECRET", "url_password", "ghpw1234"),
+    ("sftp://deploy:k3y!@10.1.2.3/srv", "SECRET", "url_password", "k3y!"),
+    ("ldaps://cn=admin:LdapPw77@ldap.corp/dc=corp", "SECRET", "url_password", "LdapPw77"),
+    ("(see https://u:Qz8!wx@h.example/x)", "SECRET", "url_password", "Qz8!wx"),
+    # --- command lines ---
+    ("curl -u alice:S3cretPw https://api.example.com", "SECRET", "cli_user_password", "S3cretPw"),
+    ("curl --user 'bob:hunter2x' https://x", "SECRET", "cli_user_password", "hunter2x"),
+    ("curl -sS --user=ci:Tok9en42 https://x", "SECRET", "cli_user_password", "Tok9en42"),
+    ("docker login --password Dock3rPw -u me", "SECRET", "cli_password", "Dock3rPw"),
+    ("app --db-password=Pg2024pass --verbose", "SECRET", "cli_password", "Pg2024pass"),
+    ("vault login -token='s9Tk3nAb'", "SECRET", "cli_password", "s9Tk3nAb"),
+    ("mysql -u root -pMyS9lPw app", "SECRET", "mysql_password", "MyS9lPw"),
+    ("mysqldump -h db -u admin -p'Dump!99' shop", "SECRET", "mysql_password", "Dump!99"),
+    ("sshpass -p R00tPass ssh root@host", "SECRET", "sshpass_password", "R00tPass"),
+    ("machine api.example.com login bob password Netrc9pw", "SECRET", "netrc_password", "Netrc9pw"),
+    # --- assignments: suffixes, JSON-escaped, XML ---
+    ("DB_PASS=Pa55w0rdX", "SECRET", "assigned_secret", "Pa55w0rdX"),
+    ("SMTP_PW=Mail2024pw", "SECRET", "assigned_secret", "Mail2024pw"),
+    ("REDIS_PWD=r3disPwd99", "SECRET", "assigned_secret", "r3disPwd99"),
+    ("GPG_PASSPHRASE='Correct Horse'".replace(" ", "-"), "SECRET", "assigned_secret", "Correct-Horse"),
+    ('log: {\\"password\\":\\"hunter2x\\",\\"user\\":\\"bob\\"}', "SECRET", "assigned_secret", "hunter2x"),
+    ("<password>Xml9Secret</password>", "SECRET", "xml_secret", "Xml9Secret"),
+    ("<apiKey>" + rnd(ALNUM, 24, 124) + "</apiKey>", "SECRET", "xml_secret", rnd(ALNUM, 24, 124)),
+    ("TWILIO_AUTH_TOKEN=" + rnd(HEX, 32, 125), "SECRET", "assigned_secret", rnd(HEX, 32, 125)),
+    ("x-api-key: " + rnd(ALNUM, 32, 126), "SECRET", "assigned_secret", rnd(ALNUM, 32, 126)),
+    ("Authorization: Token " + rnd(ALNUM, 40, 127), "SECRET", "authorization_token", rnd(ALNUM, 40, 127)),
+    (
+        "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sig=" + rnd(ALNUM + "%", 52, 128),
+        "SECRET",
+        "azure_sas_signature",
+        rnd(ALNUM + "%", 52, 128),
+    ),
+    # --- an AWS secret key given in prose ---
+    ("the secret access key is " + B64, "SECRET", "aws_secret_access_key", B64),
+    ("AWS secret key: " + B64, "SECRET", "aws_secret_access_key", B64),
+    ("My password is Hunter2024 so keep it safe", "SECRET", "stated_secret", "Hunter2024"),
+    ("the api key is " + rnd(ALNUM, 32, 129) + ".", "SECRET", "stated_secret", rnd(ALNUM, 32, 129)),
 ]
 
 NEGATIVE = [
@@ -213,4 +443,30 @@ NEGATIVE = [
     ("-----BEGIN RSA PRIVATE KEY----- (header only)", "header without body"),
     ('api_key = "your-api-key-here"', "template value"),
     ("secret_key = settings.SECRET_KEY", "attribute reference"),
+    # --- false refusals (issue 11 item 6) ---
+    ("PWD=/home/ec2-user", "env dump: the working directory"),
+    ("OLDPWD=/var/log/nginx", "env dump"),
+    ("pwd: /srv/app/releases/2024", "path"),
+    ("auth_key: ./keys/id.pub", "path to a public key"),
+    ("private_key: ~/.ssh/id_ed25519", "path"),
+    ("nextPageToken: CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA", "pagination cursor"),
+    ('"pageToken": "EAEaCQoHCAEQgKC5Ag"', "pagination cursor"),
+    ("secret: SantaClaus2024 party on friday", "prose about a secret santa"),
+    ("key " + "AKIA" + "IOSFODNN7EXAMPLE", "AWS documentation key"),
+    ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY", "AWS documentation secret"),
+    ("token " + "ghp_" + "x" * 36, "placeholder fill"),
+    ("key=" + "AIza" + "X" * 35, "placeholder fill"),
+    ("OPENAI_API_KEY=" + "sk-" + "...your-key-here", "placeholder"),
+    ("api_key = sk-" + "your-api-key-here-1234567890", "placeholder"),
+    ("password = '********'", "masked"),
+    ("token: <YOUR_TOKEN>", "placeholder"),
+    ("docker run -u 1000:1000 image", "uid:gid"),
+    ("max_tokens: 4096", "a count"),
+    ("public_key = " + rnd(ALNUM, 44, 130), "public key"),
+    ("--password-file /run/secrets/db", "flag naming a file"),
+    ("mysql -u root -p mydb", "password prompt"),
+    ("The password is required to continue.", "sentence"),
+    ("Your token is expired, sign in again", "sentence"),
+    ("bypass = disabled", "not a password name"),
+    ("compass = 12north", "not a password name"),
 ]

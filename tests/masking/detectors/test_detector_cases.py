@@ -9,7 +9,7 @@ from typing import Any
 from masking import MaskingConfig, scan
 from masking.detectors import DEFAULT_DETECTORS
 from masking.detectors.card import known_brand, luhn_ok
-from masking.detectors.secret_rules import RULES
+from masking.detectors.secrets import RULES
 
 
 def test_positive(positive_case: tuple[Any, ...], config: MaskingConfig) -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "PrivateKeyDetector",
     "SecretDetector",
     "SsnDetector",
+    "blank_crossing",
     "build_detectors",
 ]
 
@@ -41,6 +42,18 @@ DEFAULT_DETECTORS: Final[tuple[Detector, ...]] = (
     IpDetector(),
     PhoneDetector(("US",)),
 )
+
+
+def blank_crossing(detectors: tuple[Detector, ...]) -> tuple[Detector, ...]:
+    """The detectors (or parts of them) whose findings can contain a blank: the stream guard
+    only asks whether a finding crosses a blank run, and the others cannot say yes. A detector
+    without a `crosses_blanks` attribute is assumed to cross them."""
+    out: list[Detector] = []
+    for detector in detectors:
+        if not getattr(detector, "crosses_blanks", True):
+            continue
+        out.append(detector.blank_crossing() if isinstance(detector, SecretDetector) else detector)
+    return tuple(out)
 
 
 def build_detectors(phone_regions: tuple[str, ...], extra: tuple[Detector, ...] = ()) -> tuple[Detector, ...]:

@@ -1,5 +1,6 @@
-"""Payment card numbers: 13-19 digits, optional single space or dash separators, a known
-brand prefix and a valid Luhn check digit.
+"""Payment card numbers: 13-19 digits, in groups after a first group of at least four digits,
+separated by one space or dash (other blanks and dashes are folded to these by normalisation),
+with a known brand prefix and a valid Luhn check digit.
 
 The brand table keeps random Luhn-valid numbers (one in ten of all numbers) from being masked
 when they cannot be a card. A run of more than 19 digits is never a card: the possessive loop
@@ -11,10 +12,15 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from masking.boundaries import clear_after, clear_before
 from masking.types import Span
 
-# The look-behind sits after the first digit so the engine can skip to digits quickly.
-_CARD: Final = re.compile(r"[0-9](?<![\w.,-][0-9])(?:[ -]?+[0-9]){12,18}(?![\w-]|[.,][0-9])")
+# The look-behind sits after the first digit so the engine can skip to digits quickly; letters
+# around the number are judged in Python (`boundaries`), where glued labels are known.
+# Every brand's prefix starts with 2-6, so other digits never open a candidate, and every
+# way of writing a card starts with at least four digits together ("4111 1111 …", "3782
+# 822463 …", or no groups at all): digit soups in pairs ("41 11 41 11 …") open none.
+_CARD: Final = re.compile(r"[2-6](?<![0-9][2-6])[0-9]{3,18}+(?:[ -][0-9]{2,8}+(?![0-9])){0,6}+(?![0-9])")
 
 # (prefix lower bound, prefix upper bound, allowed lengths); prefixes compared on equal length.
 _BRANDS: Final[tuple[tuple[str, str, frozenset[int]], ...]] = (
@@ -38,14 +44,14 @@ _BRANDS: Final[tuple[tuple[str, str, frozenset[int]], ...]] = (
 )
 
 
+_DOUBLED: Final = str.maketrans("0123456789", "0246813579")  # 2d, minus 9 when over 9
+
+
 def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    """Luhn check on ASCII digits, in C loops: digit sums come from the bytes' sum."""
+    rev = digits[::-1]
+    kept, doubled = rev[0::2], rev[1::2].translate(_DOUBLED)
+    return (sum(kept.encode()) + sum(doubled.encode()) - 48 * len(rev)) % 10 == 0
 
 
 _BY_PREFIX: dict[str, frozenset[int]] = {}
@@ -70,6 +76,8 @@ def known_brand(digits: str) -> bool:
 
 
 _NONE: Final[frozenset[int]] = frozenset()
+_SEPARATOR: Final = re.compile(r"[ -]")
+_MIN_LENGTH: Final = 13  # 12-digit Maestro numbers exist, but as many order numbers look like one
 
 
 def _longest_valid(cand: str) -> int:
@@ -80,33 +88,37 @@ def _longest_valid(cand: str) -> int:
     if not allowed:
         return 0
     ends = {len(digits): len(cand)}
-    count = 0
-    for i, ch in enumerate(cand):
-        if ch in " -":
-            ends[count] = i
-        else:
-            count += 1
+    if len(digits) != len(cand):
+        for k, sep in enumerate(_SEPARATOR.finditer(cand)):
+            ends[sep.start() - k] = sep.start()  # k separators before: that many fewer digits
     for k in sorted(allowed & ends.keys(), reverse=True):
+        if k < _MIN_LENGTH:
+            break
         if luhn_ok(digits[:k]):
             return ends[k]
     return 0
 
 
 class CardDetector:
-    """A failed candidate is retried from its next digit group and as its own shorter prefixes,
-    because a card written after a phone number or before an amount merges with it into one
-    run; each retry is bounded by 19 digits, so the scan stays linear."""
+    """Every valid candidate is reported, overlapping ones too: in "… 555 2671 4111 1111 1111
+    1111" both "2671 4111 1111 1111" and "4111 1111 1111 1111" pass Luhn (one number in ten
+    does), and only the scan's resolution, which keeps the set of findings worth most, knows
+    that the phone number before it makes the second one right. A failed candidate is retried
+    from its next digit group and as its own shorter prefixes, because a card written after a
+    phone number or before an amount merges with it into one run; each retry is bounded by 19
+    digits, so the scan stays linear."""
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
         pos = 0
         while (m := _CARD.search(text, pos)) is not None:
+            pos = m.start() + 1
+            if not clear_before(text, m.start()):
+                continue
             length = _longest_valid(m.group(0))
-            if not length:
-                pos = m.start() + 1
+            if not length or not clear_after(text, m.start() + length):
                 continue
             value = m.group(0)[:length]
             digits = value.replace(" ", "").replace("-", "")
             spans.append(Span("CREDIT_CARD", m.start(), m.start() + length, "credit_card", digits))
-            pos = m.start() + length
         return spans

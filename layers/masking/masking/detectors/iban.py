@@ -1,4 +1,5 @@
-"""IBANs: country code, check digits and up to 30 letters or digits, grouped by spaces or not.
+"""IBANs: country code, check digits and up to 30 letters or digits, in any case, grouped by
+spaces or dashes or not grouped at all.
 
 The ISO 7064 mod-97 check runs first in plain Python; only numbers passing it are handed to
 `python-stdnum` for the per-country length and format rules. stdnum loads its registry file on
@@ -10,12 +11,33 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from masking.boundaries import clear_before
 from masking.types import Span
 
-# No trailing boundary in the pattern: its groups are possessive, so a lookahead failing
-# after a glued-on word ("... 00 A000000000000") would reject the IBAN before it. The
-# boundary is checked on each trimmed candidate instead.
-_IBAN: Final = re.compile(r"([A-Z](?<![\w-][A-Z])[A-Z][0-9]{2}(?: ?+[A-Z0-9]{1,4}+){3,8}+)")
+# The country code and check digits open a candidate; the country's length decides the rest,
+# so a following word ("… 00 EUR", "… 00 A000000000000") is never taken in.
+_PREFIX: Final = re.compile(r"[A-Za-z](?<![0-9][A-Za-z])[A-Za-z][0-9]{2}")
+
+# IBAN length per country (ISO 13616 registry, as python-stdnum ships it; a test keeps the two
+# in step). One dict lookup rejects almost every candidate before any checksum arithmetic, so
+# text made of IBAN-like groups ("DE89 DE89 …") costs what prose costs.
+LENGTHS: Final = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HN": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
+    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21,
+    "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28,
+    "NL": 18, "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22,
+    "RU": 33, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25,
+    "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}  # fmt: skip
+_SEPARATORS: Final = re.compile(r"[ -]")
+# The rest of an IBAN of each length: that many letters and digits, each optionally after one
+# blank or dash, then no letter or digit.
+_BODIES: Final = {
+    n: re.compile(rf"(?:[ -]?+[A-Za-z0-9]){{{n - 4}}}(?![A-Za-z0-9])") for n in sorted(set(LENGTHS.values()))
+}
 
 
 def mod97_ok(compact: str) -> bool:
@@ -33,26 +55,14 @@ def stdnum_valid(compact: str) -> bool:
 class IbanDetector:
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
-        for m in _IBAN.finditer(text):
-            # A spaced IBAN may have swallowed a following upper-case word ("... 00 EUR"):
-            # try dropping trailing groups before giving up.
-            parts = m.group(1).split(" ")
-            for keep in range(len(parts), 0, -1):
-                candidate = " ".join(parts[:keep])
-                compact = candidate.replace(" ", "")
-                if len(compact) < 15:
-                    break
-                end = m.start() + len(candidate)
-                if (
-                    _ends_word(text, end)
-                    and len(compact) <= 34
-                    and mod97_ok(compact)
-                    and stdnum_valid(compact)
-                ):
-                    spans.append(Span("IBAN", m.start(), end, "iban", compact))
-                    break
+        for m in _PREFIX.finditer(text):
+            expected = LENGTHS.get(text[m.start() : m.end() - 2].upper())
+            if expected is None or not clear_before(text, m.start()):
+                continue
+            body = _BODIES[expected].match(text, m.end())
+            if body is None:
+                continue
+            compact = _SEPARATORS.sub("", text[m.start() : body.end()]).upper()
+            if mod97_ok(compact) and stdnum_valid(compact):
+                spans.append(Span("IBAN", m.start(), body.end(), "iban", compact))
         return spans
-
-
-def _ends_word(text: str, end: int) -> bool:
-    return end == len(text) or not (text[end].isalnum() or text[end] in "_-")

@@ -2,7 +2,8 @@
 
 Decisions: loopback and unspecified addresses (127.0.0.0/8, 0.0.0.0, ::1, ::) identify nobody
 and fill code samples, so they are left alone. A dotted quad directly after a version word
-(`v1.2.3.4`, `version 10.0.0.1`, `ver. 1.2.3.4`) is a version, not an address; elsewhere a valid
+(`v1.2.3.4`, `version 10.0.0.1`, `ver. 1.2.3.4`, `OID 2.5.4.3`) or a product token
+(`Chrome/120.0.0.0`) is a version, not an address; elsewhere a valid
 dotted quad is treated as an address, because guessing "version" from distant context would let
 real addresses through. Three-part and five-part dotted numbers never match.
 IPv6 candidates need a digit and two non-empty groups, so C++ `a::b` paths stay untouched.
@@ -13,22 +14,30 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from masking.boundaries import clear_after, clear_before
 from masking.types import Span
 
 if TYPE_CHECKING:
     import ipaddress
 
-# The look-behind sits after the first digit so the engine can skip to digits quickly.
-_V4: Final = re.compile(r"([0-9](?<![\w.-][0-9])[0-9]{0,2}+(?:\.[0-9]{1,3}+){3})(?![\w-]|\.[0-9])")
+# The look-behind sits after the first digit so the engine can skip to digits quickly. A
+# fifth dotted part on either side makes it something else (an OID, a long version).
+_V4: Final = re.compile(
+    r"([0-9](?<![0-9][0-9])(?<![0-9]\.[0-9])[0-9]{0,2}+(?:\.[0-9]{1,3}+){3})(?![0-9]|\.[0-9])"
+)
 _V6: Final = re.compile(
     r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}+:){2,7}+(?:\d{1,3}+(?:\.\d{1,3}+){3}|[0-9A-Fa-f]{1,4}+)?+)"
     r"(?![\w:-]|\.\w)"
 )
-_VERSION_BEFORE: Final = re.compile(r"(?i)(?:\bv|\bver\.?|\bversion|\brelease|\bbuild)\s{0,2}$")
+_VERSION_BEFORE: Final = re.compile(
+    r"(?i)(?:\bv|\bver\.?|\bversion|\brelease|\bbuild|\boid|\bsnmp)[\s:=]{0,2}$"
+    # a product token: `Chrome/120.0.0.0`, `Edg/120.0.2210.91` (user agents, package pins)
+    r"|[A-Za-z][\w.-]{0,31}/$"
+)
 
 
 def _is_version(text: str, start: int) -> bool:
-    return _VERSION_BEFORE.search(text[max(0, start - 12) : start]) is not None
+    return _VERSION_BEFORE.search(text, max(0, start - 33), start) is not None
 
 
 def _ip_ok(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -36,6 +45,8 @@ def _ip_ok(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 class IpDetector:
+    crosses_blanks = False
+
     def find(self, text: str) -> list[Span]:
         import ipaddress  # lazily: keeps `import masking` under the cold-start budget
 
@@ -46,7 +57,12 @@ class IpDetector:
                     v4 = ipaddress.IPv4Address(m.group(1))
                 except ValueError:
                     continue
-                if _ip_ok(v4) and not _is_version(text, m.start()):
+                if (
+                    _ip_ok(v4)
+                    and clear_before(text, m.start())
+                    and clear_after(text, m.end())
+                    and not _is_version(text, m.start())
+                ):
                     spans.append(Span("IP_ADDRESS", m.start(), m.end(), "ipv4", str(v4)))
         if "::" in text or text.count(":") >= 7:
             for m in _V6.finditer(text):

@@ -1,4 +1,5 @@
-"""Private key blocks: PEM (RSA, EC, DSA, OPENSSH, PKCS#8, ENCRYPTED) and PGP armour.
+"""Private key blocks: PEM (RSA, EC, DSA, OPENSSH, PKCS#8, ENCRYPTED, SSH2…), PGP armour and
+PuTTY `.ppk` files.
 
 Headers are found with one regex and footers with another, each in a single pass; a header is
 paired with the first footer after it within 8 KB by bisecting the footer list, so text full
@@ -16,11 +17,16 @@ from typing import Final
 from masking.types import SECRET, Span
 
 MAX_BLOCK: Final = 8192
-_KIND: Final = r"(?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?"
+_KIND: Final = r"(?:[A-Z0-9_-]{1,16}+ ){0,3}?PRIVATE KEY(?: BLOCK)?"
 _HEADER: Final = re.compile(rf"-----BEGIN ({_KIND})-----")
 _FOOTER: Final = re.compile(rf"-----END ({_KIND})-----")
 _BODY: Final = re.compile(r"(?:[A-Za-z0-9+/=:,\-\s]|\\n|\\r){0,8192}+")
 _MIN_BODY: Final = 32
+# PuTTY: from the header through the MAC line, or the private lines of a file cut short.
+_PUTTY: Final = re.compile(
+    r"PuTTY-User-Key-File-\d{1,2}: [^\n]{1,64}\n(?:[^\n]{0,256}\n){1,64}?Private-MAC: [0-9a-fA-F]{16,128}+"
+)
+_PUTTY_PRIVATE: Final = re.compile(r"Private-Lines: \d{1,3}\r?\n(?:[A-Za-z0-9+/=]{4,128}+\r?\n?){1,64}+")
 
 
 def _kind(label: str) -> str:
@@ -32,11 +38,11 @@ def _kind(label: str) -> str:
 
 class PrivateKeyDetector:
     def find(self, text: str) -> list[Span]:
+        spans = self._putty(text) if "PuTTY-User-Key-File-" in text or "Private-Lines:" in text else []
         if "-----BEGIN" not in text:
-            return []
+            return spans
         footers = [(m.start(), m.end()) for m in _FOOTER.finditer(text)]
         starts = [f[0] for f in footers]
-        spans: list[Span] = []
         last_end = 0
         for head in _HEADER.finditer(text):
             if head.start() < last_end:
@@ -54,4 +60,18 @@ class PrivateKeyDetector:
             kind = _kind(head.group(1))
             spans.append(Span(SECRET, head.start(), end, kind, text[head.start() : end]))
             last_end = end
+        return spans
+
+    @staticmethod
+    def _putty(text: str) -> list[Span]:
+        spans: list[Span] = []
+        covered = 0
+        for m in _PUTTY.finditer(text):
+            spans.append(Span(SECRET, m.start(), m.end(), "putty_private_key", m.group(0)))
+            covered = m.end()
+        for m in _PUTTY_PRIVATE.finditer(text, covered):
+            end = m.end()
+            while end > m.start() and text[end - 1].isspace():
+                end -= 1
+            spans.append(Span(SECRET, m.start(), end, "putty_private_key", text[m.start() : end]))
         return spans

@@ -16,14 +16,18 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from masking.boundaries import clear_before
 from masking.types import Span
 
-# A group glued to letters ("9am", "2nd") is a word, not part of the number: the candidate
-# ends before it instead of failing as a whole.
-_GROUP = r"\(?+\d{1,15}+(?![^\W\d])\)?+"
-_CANDIDATE: Final = re.compile(
-    rf"(?<![\w+.,/:=-])\+?+{_GROUP}(?:(?:[ .-]|(?<=\))){_GROUP}){{0,23}}+(?![\w-]|[.,]\d)"
-)
+# A group glued to letters ("9am", "2nd") is a word, and a run of more than 15 digits is no
+# part of a phone number: the candidate ends before either instead of failing as a whole.
+_GROUP = r"\(?+\d{1,15}+(?![^\W_])\)?+"
+# Only digits (and a `+`) are excluded before a candidate; letters are judged in Python
+# (`boundaries`), where glued labels such as `tel` are known.
+_CANDIDATE: Final = re.compile(rf"(?<![0-9+])\+?+{_GROUP}(?:(?:[ .-]|(?<=\))){_GROUP}){{0,23}}+(?![0-9])")
+# A token with exactly one dot between digits is a decimal number ("3.14159"), never part of a
+# phone number: dotted phone formats have two dots or more ("415.555.2671").
+_DECIMAL: Final = re.compile(r"(?<![\d.])\(?\d+\.\d+\)?(?![\d.])")
 _GROUP_RE: Final = re.compile(_GROUP)
 _MIN_DIGITS: Final = 7
 _MAX_DIGITS: Final = 15
@@ -127,13 +131,26 @@ class PhoneDetector:
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
-        for m in _CANDIDATE.finditer(text):
+        pos = 0
+        while (m := _CANDIDATE.search(text, pos)) is not None:
+            pos = m.end()
+            if m.end() - m.start() < _MIN_DIGITS:
+                continue  # fewer characters than a number has digits ("DE89", "%41")
             origin, raw = m.start(), m.group(0)
             if origin > 0 and text[origin - 1] == "(" and raw[0].isdigit() and _closes_first(raw):
                 # "x(212) 555-0147": the lookbehind rejects the "(" glued to a word, so the match
                 # starts at "212)"; take the "(" back so the span is "(212) 555-0147" as
                 # anywhere else (same value, same spelling, same placeholder).
                 origin, raw = origin - 1, "(" + raw
+            lead = origin
+            while text[lead] in "(+":
+                lead += 1
+            if not clear_before(text, lead):
+                # Glued to a word ("…BXMPL3 (212) 555-0147"): the number may still start at the
+                # next group.
+                first = _GROUP_RE.match(text, lead)
+                pos = first.end() if first is not None and first.end() > m.start() else m.start() + 1
+                continue
             a, b = _trim(raw)
             cand = raw[a:b]
             if len(_digits(cand)) < _MIN_DIGITS:
@@ -154,6 +171,7 @@ class PhoneDetector:
         groups = [(g.start(), g.end()) for g in _GROUP_RE.finditer(cand)]
         if cand.startswith("+") and groups:
             groups[0] = (0, groups[0][1])
+        decimals = [d.span() for d in _DECIMAL.finditer(cand)] if "." in cand else []
         counts = [0]
         for x, y in groups:
             counts.append(counts[-1] + sum(ch.isdigit() for ch in cand[x:y]))
@@ -166,6 +184,8 @@ class PhoneDetector:
                 if not _MIN_DIGITS <= counts[i + size] - counts[i] <= _MAX_DIGITS:
                     continue
                 a, b = groups[i][0], groups[i + size - 1][1]
+                if decimals and any(a < y and x < b for x, y in decimals):
+                    continue
                 ta, tb = _trim(cand[a:b])
                 a, b = a + ta, a + tb
                 sub = cand[a:b]

@@ -1,57 +1,25 @@
-"""The credential rule table: one row per kind, each with cheap trigger strings.
+"""The credential rule type and the value checks the rule tables share.
 
-A rule's regex only runs when one of its triggers occurs in the text (a C-speed substring test),
-so a typical chat message costs a few dozen `in` checks. Rows with `group` report only that
-group as the value (the password inside a URL, the token after `Bearer`), keeping the rest of
-the text readable; the whole match stays the span's context. Every quantifier is bounded and
-the long runs are possessive, so no row can backtrack on hostile input.
-Rows are data: adding a provider is adding a row and a case in tests/masking/cases/secrets.py.
+A rule's regex only runs when one of its triggers occurs in the text (a C-speed substring
+test), so a typical chat message costs a few dozen `in` checks. Rows with `group` report only
+that group as the value (the password inside a URL, the token after `Bearer`), keeping the
+rest of the text readable; the whole match stays the span's context. Every quantifier is
+bounded and the long runs are possessive, so no row can backtrack on hostile input.
+
+The tables are data: `secret_tokens` (credentials recognisable by their own shape, mostly a
+provider prefix) and `secret_context` (values that are secrets because of where they sit: an
+assignment, a URL's userinfo, a command-line flag, a header). Adding a kind is adding a row and
+a case in tests/masking/cases/secrets.py. gitleaks' default rule set is the checklist of kinds.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Final, NamedTuple
 
-_PLACEHOLDER_WORDS: Final = frozenset(
-    {
-        "password", "passwd", "pass", "pwd", "secret", "token", "changeme", "example", "xxxxxxxx",
-        "yourpassword", "your_password", "mypassword", "placeholder", "redacted", "none", "null",
-        "undefined", "string", "required", "optional", "hidden", "masked",
-    }
-)  # fmt: skip
-
-
-def _looks_real(value: str) -> bool:
-    """Reject template values: `${VAR}`, `<token>`, `%(pw)s`, `****`, `os.environ[...]`, words."""
-    v = value.strip("\"'")
-    if len(v) < 6 or v[0] in "$<{%*[(`#" or v.lower() in _PLACEHOLDER_WORDS:
-        return False
-    if len(set(v)) <= 2:
-        return False
-    lowered = v.lower()
-    return not lowered.startswith(("your", "os.environ", "process.env", "env.", "getenv", "settings."))
-
-
-def _has_digit_and_letter(value: str) -> bool:
-    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
-
-
-def _random_looking(value: str) -> bool:
-    """Base62-ish key bodies have digits and mixed case; English-like slugs do not."""
-    has_digit = any(c.isdigit() for c in value)
-    return has_digit and any(c.isupper() for c in value) and any(c.islower() for c in value)
-
-
-def _assigned_value_ok(value: str) -> bool:
-    """Quoted: any non-template value with a digit, symbol or capital. Unquoted: letters and digits."""
-    if not _looks_real(value):
-        return False
-    if value[0] in "\"'":
-        inner = value[1:-1]
-        return inner != inner.lower() or not inner.isalpha()
-    return _has_digit_and_letter(value)
+Check = Callable[[re.Match[str], str], bool]  # (match, the reported value) -> is it a secret?
 
 
 class SecretRule(NamedTuple):
@@ -59,9 +27,10 @@ class SecretRule(NamedTuple):
     triggers: tuple[str, ...]
     regex: re.Pattern[str]
     group: int = 0
-    check: Callable[[str], bool] | None = None
-    back: int = -1
+    check: Check | None = None
+    offsets: tuple[int, ...] = ()
     needs: str = ""
+    blanks: bool = False  # can a finding (with its context) contain a blank?
 
     @property
     def ignore_case(self) -> bool:
@@ -75,139 +44,104 @@ def rule(
     *,
     group: int = 0,
     ignore_case: bool = False,
-    check: Callable[[str], bool] | None = None,
-    back: int = -1,
+    check: Check | None = None,
+    offsets: tuple[int, ...] = (),
     needs: str = "",
+    blanks: bool = False,
 ) -> SecretRule:
-    """`back` >= 0: every match starts at most `back` characters before an occurrence of a
-    trigger, so the regex is only tried there (for triggers common in prose: `key`, `;`).
+    """`offsets`: every match starts exactly this many characters before an occurrence of a
+    trigger (usually 0: the regex begins with the trigger), so the regex is only tried there,
+    once per occurrence, instead of searched for over the whole text (for triggers common in
+    prose, such as `token` or `;`, and for text made of triggers).
     `needs`: one of these characters must follow the trigger within 24 characters (the `=` or
     `:` of an assignment), which rules out almost every prose occurrence without a regex."""
     flags = re.IGNORECASE if ignore_case else 0
-    return SecretRule(kind, triggers, re.compile(pattern, flags), group, check, back, needs)
+    return SecretRule(kind, triggers, re.compile(pattern, flags), group, check, offsets, needs, blanks)
 
 
-_B64URL = "A-Za-z0-9_-"
-_END = rf"(?![{_B64URL}])"
+# --- value checks ---------------------------------------------------------------------------
 
-RULES: Final[tuple[SecretRule, ...]] = (
-    rule(
-        "aws_access_key_id",
-        ("AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA"),
-        r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}(?![A-Za-z0-9])",
-    ),
-    rule(
-        "aws_secret_access_key",
-        ("secret",),
-        r"aws_?secret(?:_?access)?_?key[\"']?\s{0,3}(?::=|=>|=|:)\s{0,3}[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])",
-        group=1,
-        ignore_case=True,
-        needs=":=",
-        back=4,
-    ),
-    rule("google_api_key", ("AIza",), rf"AIza[{_B64URL}]{{35}}{_END}"),
-    rule(
-        "anthropic_api_key",
-        ("sk-ant-",),
-        rf"(?<![\w-])sk-ant-[{_B64URL}]{{32,300}}+{_END}",
-        check=_has_digit_and_letter,
-    ),
-    rule(
-        "openai_api_key",
-        ("sk-",),
-        rf"(?<![\w-])sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[{_B64URL}]{{20,300}}+{_END}",
-        check=_random_looking,
-    ),
-    rule("xai_api_key", ("xai-",), r"(?<![\w-])xai-[A-Za-z0-9]{32,120}+(?![\w-])", check=_random_looking),
-    rule(
-        "github_token",
-        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
-        r"(?<!\w)gh[pousr]_[A-Za-z0-9]{36,251}+(?!\w)",
-    ),
-    rule("github_fine_grained_pat", ("github_pat_",), r"(?<!\w)github_pat_\w{22,255}+(?!\w)"),
-    rule("gitlab_token", ("glpat-",), rf"(?<![\w-])glpat-[{_B64URL}]{{20,100}}+{_END}"),
-    rule(
-        "slack_token",
-        ("xox",),
-        r"(?<![\w-])xox[abposre]-[A-Za-z0-9-]{10,250}+(?![\w-])",
-        check=_has_digit_and_letter,
-    ),
-    rule(
-        "slack_webhook",
-        ("hooks.slack.com",),
-        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,200}+",
-    ),
-    rule(
-        "stripe_key",
-        ("sk_live_", "sk_test_", "rk_live_", "rk_test_"),
-        r"(?<!\w)[sr]k_(?:live|test)_[A-Za-z0-9]{16,247}+(?!\w)",
-    ),
-    rule("sendgrid_api_key", ("SG.",), rf"(?<![\w.])SG\.[{_B64URL}]{{22}}\.[{_B64URL}]{{43}}{_END}"),
-    rule("npm_token", ("npm_",), r"(?<!\w)npm_[A-Za-z0-9]{36}(?!\w)"),
-    rule("pypi_token", ("pypi-AgE",), rf"(?<![\w-])pypi-AgE[{_B64URL}]{{50,300}}+{_END}"),
-    rule("huggingface_token", ("hf_",), r"(?<!\w)hf_[A-Za-z0-9]{30,40}+(?!\w)", check=_random_looking),
-    rule("azure_storage_key", ("AccountKey=",), r"AccountKey=([A-Za-z0-9+/]{40,100}+={0,2})", group=1),
-    rule(
-        "database_url_password",
-        ("://",),
-        r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle)"
-        r"://[^\s:/@'\"]{0,128}+:([^\s@'\"/]{1,256}+)@",
-        group=1,
-        ignore_case=True,
-        check=_looks_real,
-        back=12,
-    ),
-    rule(
-        "jdbc_password",
-        ("jdbc:",),
-        r"jdbc:[a-z0-9]{1,20}+:[^\s'\"]{0,256}?[;?&]password=([^;&\s'\"]{1,256}+)",
-        group=1,
-        ignore_case=True,
-        check=_looks_real,
-        back=0,
-    ),
-    rule(
-        "connection_string_password",
-        (";",),
-        r";\s{0,2}(?:password|pwd)\s{0,2}=\s{0,2}([^;'\"\s]{1,256}+)",
-        group=1,
-        ignore_case=True,
-        check=_looks_real,
-        back=0,
-    ),
-    rule(
-        "jwt",
-        ("eyJ",),
-        rf"(?<![\w-])eyJ[{_B64URL}]{{8,2048}}+\.eyJ[{_B64URL}]{{2,4096}}+\.[{_B64URL}]{{8,1024}}+{_END}",
-    ),
-    rule(
-        "bearer_token",
-        ("bearer",),
-        r"\bbearer\s{1,3}([A-Za-z0-9._~+/-]{16,1024}+=*)(?![\w.~+/=-])",
-        group=1,
-        ignore_case=True,
-        check=_has_digit_and_letter,
-        back=0,
-    ),
-    rule(
-        "basic_auth",
-        ("basic",),
-        r"authorization[\"']?\s{0,3}[:=]\s{0,3}[\"']?basic\s{1,3}([A-Za-z0-9+/]{8,1024}+={0,2})",
-        group=1,
-        ignore_case=True,
-        back=24,
-    ),
-    rule(
-        "assigned_secret",
-        ("pass", "pwd", "secret", "token", "key"),
-        r"(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
-        r"secret[_-]?key|auth[_-]?key)[\"']?\s{0,3}(?::=|=>|=|:)\s{0,3}"
-        r"(\"[^\"\s]{6,256}+\"|'[^'\s]{6,256}+'|[^\s\"'`,;()\[\]{}<>]{8,256}+(?![^\s\"'`,;)\]}]))",
-        group=1,
-        ignore_case=True,
-        check=_assigned_value_ok,
-        needs=":=",
-        back=12,
-    ),
-    rule("gateway_api_key", ("sgw-",), r"(?<![\w-])sgw-[0-9a-f]{12}-[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"),
+# Words that stand for a secret in documentation and templates, never a secret themselves.
+PLACEHOLDER_WORDS: Final = frozenset(
+    {
+        "password", "passwd", "pass", "pwd", "secret", "token", "changeme", "example", "xxxxxxxx",
+        "yourpassword", "your_password", "mypassword", "placeholder", "redacted", "none", "null",
+        "undefined", "string", "required", "optional", "hidden", "masked", "true", "false", "user",
+        "username", "admin", "guest", "test", "default", "secret123", "password123", "changeit",
+    }
+)  # fmt: skip
+# Markers of a documented example or a fill-in: AWS's `…EXAMPLE` keys, `your-key-here`,
+# `xxxx`, `****`, `<token>`, `${VAR}`, `{{ var }}`, an ellipsis, our own placeholders.
+_FILLER: Final = re.compile(
+    r"(?i)x{5,}|\*{3,}|\.{3}|\u2026|<[^<>]{0,64}>|\$\{|\{\{|%\(|\[REDACTED_|example|placeholder|your[_-]|"
+    r"(?<![a-z])(?:here|dummy|changeme|insert|replace[_-]?me|sample|fake)(?![a-z])"
 )
+_TEMPLATE_START: Final = tuple("$<{%*[(`#")
+_CODE_START: Final = ("os.environ", "process.env", "env.", "getenv", "settings.", "config.", "self.", "this.")
+_PATH: Final = re.compile(
+    r"(?:[~.]{0,2}/|[A-Za-z]:\\)|.*\.(?:pem|key|pub|crt|cer|p12|pfx|json|ya?ml|txt|env|ini|cfg|conf|toml)$"
+)
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not value:
+        return 0.0
+    counts: dict[str, int] = {}
+    for ch in value:
+        counts[ch] = counts.get(ch, 0) + 1
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def is_filler(value: str) -> bool:
+    """A documented example, a template or a low-entropy fill rather than a credential."""
+    if _FILLER.search(value) is not None:
+        return True
+    return len(value) >= 12 and (len(set(value)) <= 4 or entropy(value) < 2.0)
+
+
+def looks_real(value: str, min_length: int = 6) -> bool:
+    """Reject template values: `${VAR}`, `<token>`, `%(pw)s`, `****`, `os.environ[...]`, words."""
+    v = value.strip("\"'")
+    if len(v) < min_length or v.startswith(_TEMPLATE_START) or v.lower() in PLACEHOLDER_WORDS:
+        return False
+    if len(set(v)) <= 2 or is_filler(v):
+        return False
+    return not v.lower().startswith(_CODE_START)
+
+
+def has_digit_and_letter(value: str) -> bool:
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+def random_looking(value: str) -> bool:
+    """Base62-ish key bodies have digits and mixed case; English-like slugs do not."""
+    has_digit = any(c.isdigit() for c in value)
+    return has_digit and any(c.isupper() for c in value) and any(c.islower() for c in value)
+
+
+def is_path(value: str) -> bool:
+    return _PATH.match(value) is not None
+
+
+# Checks in the (match, value) shape the rules take.
+def real(m: re.Match[str], value: str) -> bool:
+    return looks_real(value)
+
+
+def short_real(m: re.Match[str], value: str) -> bool:
+    """For values whose position alone says "password" (a URL's userinfo, `-p`): 3+ characters."""
+    return looks_real(value, min_length=3) and not is_path(value)
+
+
+def mixed(m: re.Match[str], value: str) -> bool:
+    return has_digit_and_letter(value)
+
+
+def random_body(m: re.Match[str], value: str) -> bool:
+    return random_looking(value)
+
+
+def high_entropy(m: re.Match[str], value: str) -> bool:
+    return random_looking(value) and entropy(value) >= 3.5

@@ -1,28 +1,35 @@
-"""Credential detector driven by the rule table in `secret_rules`.
+"""Credential detector driven by the rule tables in `secret_tokens` and `secret_context`.
 
 Case-insensitive triggers are tested against one lower-cased copy of the text, made only when
-some rule needs it. Quoted assignment values are reported without their quotes, so the
-placeholder replaces the secret and leaves the code around it intact.
+some rule needs it. Quoted values (also JSON-escaped, `\\"…\\"`) are reported without their
+quotes, so the placeholder replaces the secret and leaves the code around it intact. Every
+finding passes one last filter: documented examples (AWS's `…EXAMPLE` keys), template fills
+and low-entropy runs (`ghp_xxxx…`) are not credentials, the way gitleaks' allowlists decide.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Final
 
-from masking.detectors.secret_rules import RULES, SecretRule
+from masking.detectors.secret_context import CONTEXT_RULES
+from masking.detectors.secret_rules import SecretRule, is_filler
+from masking.detectors.secret_tokens import TOKEN_RULES
 from masking.types import SECRET, Span
 
+RULES: Final[tuple[SecretRule, ...]] = TOKEN_RULES + CONTEXT_RULES
 
-def _anchored(rule: SecretRule, text: str, haystack: str, triggers: tuple[str, ...]) -> list[re.Match[str]]:
-    """Try the rule only at the few positions before each trigger occurrence where a match can
-    start: a prose-heavy text full of "key" and ";" then costs a handful of `match` calls per
-    occurrence instead of a case-insensitive search over every position."""
+
+def _anchored(rule: SecretRule, text: str, haystack: str, triggers: list[str]) -> list[re.Match[str]]:
+    """Try the rule only where a match can start, at its offsets before each trigger occurrence:
+    a text full of "token" and ";" then costs one `match` call per occurrence instead of a
+    case-insensitive search over every position."""
     starts: set[int] = set()
     for trigger in triggers:
         pos = haystack.find(trigger)
         while pos != -1:
             if not rule.needs or any(haystack.find(c, pos, pos + 24) != -1 for c in rule.needs):
-                starts.update(range(max(0, pos - rule.back), pos + 1))
+                starts.update(pos - offset for offset in rule.offsets if offset <= pos)
             pos = haystack.find(trigger, pos + 1)
     out: list[re.Match[str]] = []
     last_end = 0
@@ -36,36 +43,54 @@ def _anchored(rule: SecretRule, text: str, haystack: str, triggers: tuple[str, .
     return out
 
 
+def _strip_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    for quote in ('\\"', '"', "'"):
+        q = len(quote)
+        if end - start >= 2 * q and text.startswith(quote, start) and text.startswith(quote, end - q):
+            return start + q, end - q
+    return start, end
+
+
 class SecretDetector:
+    crosses_blanks = True
+
     def __init__(self, rules: tuple[SecretRule, ...] = RULES) -> None:
         self.rules = rules
-        self._plan = tuple(
-            (rule, rule.ignore_case, tuple(t.lower() if rule.ignore_case else t for t in rule.triggers))
-            for rule in rules
-        )
+        # One flat list of (trigger, rule index) per case: a text costs one `in` per trigger,
+        # and only rules with a trigger present go on to their regex.
+        self._exact = tuple((t, i) for i, r in enumerate(rules) if not r.ignore_case for t in r.triggers)
+        self._folded = tuple((t.lower(), i) for i, r in enumerate(rules) if r.ignore_case for t in r.triggers)
+
+    def blank_crossing(self) -> SecretDetector:
+        """The rules whose findings can hold a blank (an assignment, a header, a command line):
+        all the stream guard needs to decide whether a finding crosses a blank."""
+        return SecretDetector(tuple(r for r in self.rules if r.blanks))
 
     def find(self, text: str) -> list[Span]:
-        lowered: str | None = None
+        present: dict[int, list[str]] = {}
+        for trigger, index in self._exact:
+            if trigger in text:
+                present.setdefault(index, []).append(trigger)
+        lowered = ""
+        if self._folded:
+            lowered = text.lower()
+            for trigger, index in self._folded:
+                if trigger in lowered:
+                    present.setdefault(index, []).append(trigger)
         spans: list[Span] = []
-        for rule, ignore_case, triggers in self._plan:
-            if ignore_case:
-                if lowered is None:
-                    lowered = text.lower()
-                haystack = lowered
-            else:
-                haystack = text
-            if not any(t in haystack for t in triggers):
-                continue
-            if rule.back >= 0 and len(haystack) == len(text):
-                matches = _anchored(rule, text, haystack, triggers)
+        for index in sorted(present):
+            rule = self.rules[index]
+            haystack = lowered if rule.ignore_case else text
+            if rule.offsets and len(haystack) == len(text):
+                matches = _anchored(rule, text, haystack, present[index])
             else:
                 matches = list(rule.regex.finditer(text))
             for m in matches:
-                value = m.group(rule.group)
-                if rule.check is not None and not rule.check(value):
+                start, end = _strip_quotes(text, *m.span(rule.group))
+                value = text[start:end]
+                if not value or is_filler(value):
                     continue
-                start, end = m.span(rule.group)
-                if value[:1] in "\"'" and len(value) >= 2 and value[-1] == value[0]:
-                    start, end = start + 1, end - 1
-                spans.append(Span(SECRET, start, end, rule.kind, text[start:end], m.start()))
+                if rule.check is not None and not rule.check(m, value):
+                    continue
+                spans.append(Span(SECRET, start, end, rule.kind, value, m.start()))
         return spans

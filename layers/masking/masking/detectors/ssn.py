@@ -1,9 +1,10 @@
-"""US Social Security numbers in the valid SSA ranges, written 123-45-6789, 123 45 6789 or
-123456789.
+"""US Social Security numbers, written 123-45-6789, 123 45 6789, 123.45.6789 or 123456789.
 
-Ranges rule out the impossible (area 000, 666 and 900-999, group 00, serial 0000) and the
-famous specimen numbers, so most invented numbers in examples survive. The unseparated form
-also matches other nine-digit identifiers: docs/masking.md says so.
+Separated forms are unambiguous, so every area is masked but the impossible ones (000, 666):
+the 900-999 range holds ITINs and the numbers used in examples and tests, which are personal
+data or stand for it. The unseparated form also matches other nine-digit identifiers, so it
+keeps the strict ranges of issued numbers (no 9xx area) and skips the famous specimens.
+Group 00 and serial 0000 are never issued in any form. docs/masking.md says so.
 """
 
 from __future__ import annotations
@@ -11,24 +12,32 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from masking.boundaries import clear_after, clear_before
 from masking.types import Span
 
 # The look-behind sits after the first digit so the engine can skip to digits quickly.
-_SSN: Final = re.compile(r"([0-9](?<![\w.,-][0-9])[0-9]{2})([- ]?)([0-9]{2})\2([0-9]{4})(?![\w-]|[.,][0-9])")
+_SSN: Final = re.compile(r"[0-9](?<![0-9][0-9])([0-9]{2})([- .]?)([0-9]{2})([- .]?)([0-9]{4})(?![0-9])")
 _SPECIMENS: Final = frozenset({"078051120", "219099999", "123456789"})
 
 
-def ssn_ok(area: str, group: str, serial: str) -> bool:
-    if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
+def ssn_ok(area: str, group: str, serial: str, *, separated: bool) -> bool:
+    if area in ("000", "666") or group == "00" or serial == "0000":
         return False
-    return area + group + serial not in _SPECIMENS
+    if separated:
+        return True
+    return area[0] != "9" and area + group + serial not in _SPECIMENS
 
 
 class SsnDetector:
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
         for m in _SSN.finditer(text):
-            area, _sep, group, serial = m.groups()
-            if ssn_ok(area, group, serial):
+            rest, sep1, group, sep2, serial = m.groups()
+            if bool(sep1) != bool(sep2):
+                continue
+            area = text[m.start()] + rest
+            if not (clear_before(text, m.start()) and clear_after(text, m.end())):
+                continue
+            if ssn_ok(area, group, serial, separated=bool(sep1)):
                 spans.append(Span("SSN", m.start(), m.end(), "ssn", area + group + serial))
         return spans

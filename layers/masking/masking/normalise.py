@@ -1,0 +1,186 @@
+"""Normalised scanning: detectors read a *shadow* of the text, in which characters that look
+alike to a reader (and to a model) are folded to one spelling, and every finding is mapped
+back to the original positions, so the caller's own characters are what gets masked.
+
+Folded in the shadow:
+- NFKC compatibility forms: fullwidth digits and at signs (U+FF10-FF19, U+FF20), the
+  numero sign, ligatures;
+- decimal digits of every script to ASCII (`٤١١١`);
+- dashes (U+2010-2015, U+2212, fullwidth) to `-`;
+- format and combining characters (zero-width space/joiners, U+2060, U+FEFF, soft hyphen,
+  combining marks) removed, so `4111\u200b1111…` and `bob\u0301@…` read as written;
+- a run of horizontal white space (tabs, no-break, narrow, thin, figure, ideographic spaces,
+  two or more spaces) to one space; line and paragraph separators to a newline.
+
+Plain ASCII with single spaces (most text) is its own shadow and costs one regex search; text
+whose folds are one character for one (no-break spaces, fullwidth or Arabic-Indic digits, the
+fullwidth at sign, dashes) is folded by `str.translate` in C and keeps every position.
+Why a shadow rather than teaching every detector about Unicode: one place decides what "the
+same character" means, the detectors stay small ASCII patterns, and a property test can prove
+the mapping (tests/masking/test_normalise.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from typing import Final
+
+from masking.types import Span
+
+# Work is needed only around tabs, non-ASCII characters and runs of two or more spaces.
+_SPECIAL: Final = re.compile(r"[\t \x80-\U0010ffff]{2,}|[\t\x80-\U0010ffff]")
+_RUNS: Final = re.compile(r"\t| {2}")
+_SENTINEL: Final = "\ue000"  # stands for a character whose fold is not one character
+_TABLE_LIMIT: Final = 65536
+_SPACE: Final = " "
+_DROP: Final = ""
+_NEWLINES: Final = frozenset("\x85\u2028\u2029")
+_DASHES: Final = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+
+
+@functools.lru_cache(maxsize=4096)
+def fold(ch: str) -> str:
+    """What one character reads as in the shadow: itself, a replacement, "" or " "."""
+    if ch == "\t":
+        return _SPACE
+    category = unicodedata.category(ch)
+    if category == "Zs":
+        return _SPACE
+    if category in ("Cf", "Mn", "Me"):
+        return _DROP
+    if ch in _NEWLINES:
+        return "\n"
+    if ch in _DASHES:
+        return "-"
+    if category == "Nd":
+        return str(unicodedata.decimal(ch))
+    return unicodedata.normalize("NFKC", ch)
+
+
+class _OneForOne(dict[int, str]):
+    """`str.translate` table: each character to its fold when that is one character, else to
+    the sentinel (the text then takes the general path). Filled on first sight, bounded."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold(chr(code))
+        value = folded if len(folded) == 1 else _SENTINEL
+        if len(self) < _TABLE_LIMIT:
+            self[code] = value
+        return value
+
+
+_ONE_FOR_ONE: Final = _OneForOne()
+
+
+class Shadow:
+    """The folded text and a map back. Segments are (shadow start, original start, original
+    end, copied?): a copied segment maps position by position, a folded one maps any of its
+    shadow positions to its whole original extent (one character, or a run of blanks)."""
+
+    __slots__ = ("_copied", "_orig_end", "_orig_start", "_starts", "identity", "original", "text")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self._starts: list[int] = []
+        self._orig_start: list[int] = []
+        self._orig_end: list[int] = []
+        self._copied: list[bool] = []
+        self.identity = True  # does every shadow position map to the same original position?
+        folded = original if original.isascii() else original.translate(_ONE_FOR_ONE)
+        if _SENTINEL not in folded and _RUNS.search(folded) is None:
+            self.text = folded
+            return
+        self.identity = False
+        out: list[str] = []
+        size = 0  # length of the shadow built so far
+        pending = 0  # original[pending:i] is unchanged text not yet appended
+        blank = False  # does the shadow (pending text included) end in a space?
+        for match in _SPECIAL.finditer(original):
+            a, b = match.span()
+            if a > 0:
+                blank = original[a - 1] == " "
+            for i in range(a, b):
+                ch = original[i]
+                one = fold(ch)
+                if one == _SPACE and blank:
+                    # A repeated blank: the space already in the shadow stands for the run.
+                    size = self._copy(out, size, pending, i)
+                    self._widen(i + 1)
+                    pending = i + 1
+                    continue
+                if one == ch:
+                    blank = ch == " "
+                    continue
+                size = self._copy(out, size, pending, i)
+                pending = i + 1
+                if one == _DROP:
+                    continue
+                self._segment(size, i, i + 1, copied=False)
+                out.append(one)
+                size += len(one)
+                blank = one[-1] == " "
+        self._copy(out, size, pending, len(original))
+        self.text = "".join(out)
+
+    def _segment(self, start: int, orig_start: int, orig_end: int, *, copied: bool) -> None:
+        self._starts.append(start)
+        self._orig_start.append(orig_start)
+        self._orig_end.append(orig_end)
+        self._copied.append(copied)
+
+    def _copy(self, out: list[str], size: int, a: int, b: int) -> int:
+        """Append original[a:b] unchanged (extending the previous copied segment when it abuts)."""
+        if b <= a:
+            return size
+        if self._copied and self._copied[-1] and self._orig_end[-1] == a:
+            self._orig_end[-1] = b
+        else:
+            self._segment(size, a, b, copied=True)
+        out.append(self.original[a:b])
+        return size + (b - a)
+
+    def _widen(self, orig_end: int) -> None:
+        """Make the shadow's last character, a space, stand for original text up to `orig_end`."""
+        if self._copied[-1]:
+            last = self._orig_end[-1] - 1
+            if last == self._orig_start[-1]:
+                self._copied[-1] = False
+            else:
+                self._orig_end[-1] = last
+                self._segment(self._starts[-1] + (last - self._orig_start[-1]), last, last + 1, copied=False)
+        self._orig_end[-1] = orig_end
+
+    def start_of(self, pos: int) -> int:
+        """Original index of the character at shadow index `pos`."""
+        if self.identity:
+            return pos
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if self._copied[i]:
+            return self._orig_start[i] + (pos - self._starts[i])
+        return self._orig_start[i]
+
+    def end_of(self, pos: int) -> int:
+        """Original index just after the character at shadow index `pos - 1`."""
+        if self.identity:
+            return pos
+        i = bisect.bisect_right(self._starts, pos - 1) - 1
+        if self._copied[i]:
+            return self._orig_start[i] + (pos - self._starts[i])
+        return self._orig_end[i]
+
+    def to_original(self, span: Span) -> Span:
+        if self.identity:
+            return (
+                span
+                if self.text is self.original
+                else span._replace(norm=span.norm or self.text[span.start : span.end])
+            )
+        start, end = self.start_of(span.start), self.end_of(span.end)
+        outer = span.outer_start
+        outer = -1 if outer < 0 else self.start_of(outer)
+        return span._replace(
+            start=start, end=end, outer_start=outer, norm=span.norm or self.text[span.start : span.end]
+        )

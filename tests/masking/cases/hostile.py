@@ -1,0 +1,31 @@
+"""Hostile texts: runs built to trip every detector's trigger, 100 KB each. Shared by
+tests/masking/test_hostile_inputs.py (a wide-margin guard) and bench/masking.py (the figures)."""
+
+SIZE = 100_000
+HOSTILE = {
+    "iban_runs": "DE89 " * (SIZE // 5),
+    "iban_lower": "de89 3704 " * (SIZE // 10),
+    "api_key_quote": "api_key = '" * (SIZE // 11),
+    "bearer": "bearer " * (SIZE // 7),
+    "percent": "%41" * (SIZE // 3),
+    "email_fragments": "a@a." * (SIZE // 4),
+    "email_dots": "a" * 100 + "@" + "a." * (SIZE // 2),
+    "openai_prefix": "sk-" * (SIZE // 3),
+    "digits_dashes": "1234-5678-" * (SIZE // 10),
+    "digits_spaces": "12 34 56 78 90 " * (SIZE // 15),
+    "digits_commas": "4111,1111," * (SIZE // 10),
+    "long_digits": "7" * SIZE,
+    "pem_no_end": "-----BEGIN RSA PRIVATE KEY-----\n" * (SIZE // 32),
+    "begin_no_end": "-----BEGIN" * (SIZE // 10),
+    "base64": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MjE3" * (SIZE // 40),
+    "placeholders": "[REDACTED_EMAIL_" * (SIZE // 16),
+    "assignments": "password=" * (SIZE // 9),
+    "secret_words": "secret token key password " * (SIZE // 26),
+    "url_userinfo": "x://a:b@" * (SIZE // 8),
+    "ipv6_colons": "1:" * (SIZE // 2),
+    "nbsp_digits": "41\u00a011 " * (SIZE // 6),
+    "zero_width": "4\u200b1" * (SIZE // 3),
+    "fullwidth": "\uff14\uff11\uff20" * (SIZE // 3),
+    "tags": "<a href=" * (SIZE // 8),
+    "whitespace": " " * SIZE,
+}
