@@ -67,8 +67,12 @@ def test_model_mapping_and_alias(gateway_factory, upstream: FakeUpstream) -> Non
     sent = upstream.received[0]
     assert sent.json["model"] == "gemini-2.5-flash" and "seed" not in sent.json
     assert sent.headers["authorization"] == f"Bearer {PROVIDER_KEYS['google']}"
-    response = post_chat(gateway, {**CHAT, "model": "grok/grok-beta"})
-    assert response.status_code == 200 and upstream.received[1].json["model"] == "grok-beta"
+    response = post_chat(
+        gateway, {**CHAT, "model": "grok/grok-beta", "stop": ["END"], "presence_penalty": 0.5}
+    )
+    assert response.status_code == 200 and upstream.received[1].json["model"] == "grok-4.3"
+    # xAI's reasoning models refuse these with 400.
+    assert not {"stop", "presence_penalty"} & set(upstream.received[1].json)
     assert upstream.received[1].headers["authorization"] == f"Bearer {PROVIDER_KEYS['xai']}"
 
 

@@ -67,3 +67,14 @@ EXPECTED: dict[str, Expect] = {
     "rest-bad-auth": Expect(401, error="invalid_api_key"),
     "rest-bad-json": Expect(400, error="invalid_request"),
 }
+
+
+# Events made by `sam local generate-event` (samharness/build.py): AWS's shapes, with their
+# extra headers, cookies, query strings and base64 bodies. None carries a key.
+GENERATED: dict[str, Expect] = {
+    "generated-httpapi-health": Expect(200, fields={"status": "ok"}),
+    "generated-httpapi-models": Expect(401, error="invalid_api_key"),
+    "generated-httpapi-default": Expect(404, error="not_found"),
+    "generated-rest-health": Expect(200, fields={"status": "ok"}),
+    "generated-rest-models": Expect(401, error="invalid_api_key"),
+}

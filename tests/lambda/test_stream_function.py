@@ -1,21 +1,22 @@
-"""StreamFunction as the Lambda Web Adapter runs it: run.sh, readiness on /health, HTTP per event.
+"""StreamFunction as the Lambda Web Adapter runs it: the built run.sh, readiness on /health, HTTP per event.
 
-Function URL (`url-*`) and REST API (`rest-*`) events are translated into the
-requests the adapter would make; streamed answers must arrive in pieces while the
-upstream is still producing (the adapter relays chunks as they come in
-response_stream mode, so what uvicorn sends incrementally reaches the caller).
+`sam local invoke StreamFunction -e events/url-*.json --env-vars env.json`, without
+Docker: the function's `sam build` output and the built layer, started the way the
+adapter starts them, with the environment SAM CLI computes from the built template and
+env.json (which runs the adapter buffered, as sam local cannot stream). Function URL
+(`url-*`) and REST API (`rest-*`) events are translated into the requests the adapter
+would make. As deployed (response_stream), streamed answers must arrive in pieces while
+the upstream is still producing.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from expectations import EXPECTED
+from expectations import EXPECTED, GENERATED
 from samharness import web_adapter
 from samharness.checks import check_response
 from samharness.fake_upstream import FIRST_TEXT
@@ -32,11 +33,11 @@ def adapter(stack: Stack) -> Iterator[web_adapter.RunningAdapter]:
     with web_adapter.start(
         task_root=fn.code_dir,
         handler=fn.handler,
-        layer_dirs=fn.local_layer_dirs,
-        env=stack.environment(fn),
-        python_bin_dir=os.path.dirname(sys.executable),
+        layer_dirs=fn.layer_dirs,
+        runtime_dir=stack.runtime_dir,
+        env=stack.environment("StreamFunction"),
         log_dir=stack.log_dir,
-        function_name=fn.logical_id,
+        function_name=fn.name,
         timeout_s=fn.timeout,
     ) as running:
         yield running
@@ -47,13 +48,21 @@ def test_readiness_path_answers_200(adapter: web_adapter.RunningAdapter) -> None
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", event_names("url-") + event_names("rest-"))
+def test_sam_local_runs_the_adapter_buffered(adapter: web_adapter.RunningAdapter) -> None:
+    assert adapter.invoke_mode == "buffered"
+
+
+@pytest.mark.parametrize(
+    "name",
+    event_names("url-") + event_names("rest-") + [n for n in GENERATED if n.startswith("generated-rest-")],
+)
 def test_event(name: str, stack: Stack, adapter: web_adapter.RunningAdapter) -> None:
     before = len(stack.fake.received)
-    response = adapter.invoke(load_event(name))
+    event = stack.generated_events[name] if name in GENERATED else load_event(name)
+    response = adapter.invoke(event)
     check_response(
         name=name,
-        expect=EXPECTED[name],
+        expect=GENERATED.get(name) or EXPECTED[name],
         status=response.status,
         headers=dict(response.headers),
         body=response.body,
@@ -79,7 +88,8 @@ def test_first_chunk_arrives_while_upstream_is_still_producing(
                 released_at.append(time.monotonic())
                 gate.set()
 
-        response = adapter.invoke(load_event(name), on_chunk=on_chunk)
+        # As deployed: the template runs the adapter in response_stream mode.
+        response = adapter.invoke(load_event(name), mode="response_stream", on_chunk=on_chunk)
     assert response.status == 200
     assert released_at, "the first text only arrived after the upstream finished: the stream was buffered"
     assert stack.fake.gate_timed_out is False

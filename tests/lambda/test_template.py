@@ -18,7 +18,8 @@ RESOURCES: dict[str, Any] = DATA["Resources"]
 
 def _resolver(**params: str) -> template.Resolver:
     refs = {name: f"stand-in-{name}" for name in RESOURCES}
-    return template.Resolver(DATA, refs=refs, parameters=dict(params))
+    attrs = {(name, "Arn"): f"stand-in-{name}.Arn" for name in RESOURCES}
+    return template.Resolver(DATA, refs=refs, attrs=attrs, parameters=dict(params))
 
 
 def _functions(**params: str) -> dict[str, template.Function]:
@@ -90,6 +91,8 @@ def test_functions_build_with_their_makefile() -> None:
         text = makefile.read_text()
         assert "--invalidation-mode unchecked-hash" in text
         assert "--only-binary=:all:" in text
+        # Wheels from the hashed lock (requirements.txt, written by `make lock`), nothing else.
+        assert "--require-hashes --no-deps" in text
 
 
 @pytest.mark.parametrize(
@@ -144,7 +147,8 @@ def test_deployed_settings() -> None:
         assert env["GATEWAY_KEYS_TABLE"] == "stand-in-KeysTable"
         assert env["GATEWAY_PROVIDERS_SECRET"] == "stand-in-ProvidersSecret"
         assert env["GATEWAY_PII_FLOOR"] in ("disabled", "obfuscate", "block")
-        assert float(env["GATEWAY_DEADLINE_S"]) < fn.timeout, "the app's deadline must end before Lambda's"
+        # Never past Lambda's timeout; deadline.py also stops a margin before the remaining time.
+        assert float(env["GATEWAY_DEADLINE_S"]) <= fn.timeout, "the app's deadline must end before Lambda's"
         for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "LOG_LEVEL"):
             assert env.get(name), name
 
@@ -162,28 +166,149 @@ def test_every_gateway_setting_in_the_template_is_one_the_app_reads() -> None:
                 assert read, f"{fn.logical_id}: the app never reads {name}"
 
 
-def _policies(logical_id: str) -> list[dict[str, Any]]:
-    return list(RESOURCES[logical_id]["Properties"]["Policies"])
+def _statements(logical_id: str) -> list[dict[str, Any]]:
+    """The function's IAM statements, resolved; only inline statements are allowed.
+
+    SAM's policy templates (DynamoDBCrudPolicy and friends) grant more than a route needs
+    and hide it behind a name, so every permission is spelled out.
+    """
+    statements = []
+    for policy in RESOURCES[logical_id]["Properties"]["Policies"]:
+        assert set(policy) == {"Statement"}, f"{logical_id}: only inline statements, not {sorted(policy)}"
+        statements.extend(_resolver().eval(policy["Statement"]))
+    return statements
 
 
-@pytest.mark.parametrize("logical_id", ["ApiFunction", "StreamFunction"])
-def test_least_privilege(logical_id: str) -> None:
-    allowed_secrets = {
-        "ApiFunction": {"ProvidersSecret", "AdminSecret"},
-        "StreamFunction": {"ProvidersSecret"},
+def _grants(logical_id: str) -> dict[str, set[str]]:
+    """Action -> resources it is allowed on."""
+    grants: dict[str, set[str]] = {}
+    for stmt in _statements(logical_id):
+        assert stmt["Effect"] == "Allow"
+        actions = stmt["Action"] if isinstance(stmt["Action"], list) else [stmt["Action"]]
+        resources = stmt["Resource"] if isinstance(stmt["Resource"], list) else [stmt["Resource"]]
+        for action in actions:
+            assert "*" not in action, f"{logical_id}: wildcard action {action}"
+            grants.setdefault(action, set()).update(resources)
+    return grants
+
+
+TABLE = "stand-in-KeysTable.Arn"
+
+
+@pytest.mark.parametrize(
+    ("logical_id", "expected"),
+    [
+        # The public streaming door reads a key and counts its use; it can never mint,
+        # list or revoke one, and never sees the admin key.
+        (
+            "StreamFunction",
+            {
+                "dynamodb:GetItem": {TABLE},
+                "dynamodb:UpdateItem": {TABLE},
+                "secretsmanager:GetSecretValue": {"stand-in-ProvidersSecret"},
+            },
+        ),
+        # The API function's routes: auth and usage as above, plus the admin routes
+        # (create = PutItem, list = Scan, revoke = UpdateItem) and the admin key.
+        (
+            "ApiFunction",
+            {
+                "dynamodb:GetItem": {TABLE},
+                "dynamodb:PutItem": {TABLE},
+                "dynamodb:Scan": {TABLE},
+                "dynamodb:UpdateItem": {TABLE},
+                "secretsmanager:GetSecretValue": {"stand-in-ProvidersSecret", "stand-in-AdminSecret"},
+            },
+        ),
+    ],
+)
+def test_least_privilege_exact_actions(logical_id: str, expected: dict[str, set[str]]) -> None:
+    assert _grants(logical_id) == expected
+
+
+def test_the_code_calls_only_the_dynamodb_actions_the_api_function_may() -> None:
+    """Every DynamoDB operation named in the gateway's code is granted (a new call fails here)."""
+    granted = {a.split(":", 1)[1] for a in _grants("ApiFunction") if a.startswith("dynamodb:")}
+    code = "\n".join(p.read_text() for p in (ROOT / "functions/gateway/gateway").rglob("*.py"))
+    boto3_calls = {
+        "".join(part.title() for part in name.split("_"))
+        for name in re.findall(
+            r"\._client\.(get_item|put_item|update_item|delete_item|scan|query|"
+            r"batch_\w+|transact_\w+)\(",
+            code,
+        )
     }
-    secrets, tables = set(), set()
-    for policy in _policies(logical_id):
-        assert isinstance(policy, dict) and len(policy) == 1, f"unexpected policy form {policy}"
-        ((kind, args),) = policy.items()
-        if kind == "DynamoDBCrudPolicy":
-            tables.add(args["TableName"]["Ref"])
-        elif kind == "AWSSecretsManagerGetSecretValuePolicy":
-            secrets.add(args["SecretArn"]["Ref"])
-        else:
-            raise AssertionError(f"{logical_id}: policy {kind} is not part of the least-privilege set")
-    assert tables == {"KeysTable"}
-    assert secrets == allowed_secrets[logical_id]
+    paginated = {name.title() for name in re.findall(r'get_paginator\("(scan|query)"\)', code)}
+    raw = set(re.findall(r'\.call\(\s*"(\w+)"', code))
+    used = boto3_calls | paginated | raw
+    assert used, "no DynamoDB call found: the patterns above no longer match the code"
+    assert used <= granted, f"called but not granted: {sorted(used - granted)}"
+
+
+def test_functions_are_traced() -> None:
+    for fn in _functions().values():
+        assert fn.properties["Tracing"] == "Active", fn.logical_id
+    assert RESOURCES["StreamRestApi"]["Properties"]["TracingEnabled"] is True
+
+
+def test_both_apis_write_access_logs_without_headers_or_query() -> None:
+    http = RESOURCES["HttpApi"]["Properties"]["AccessLogSettings"]
+    rest = RESOURCES["StreamRestApi"]["Properties"]["AccessLogSetting"]
+    for setting in (http, rest):
+        group = setting["DestinationArn"]["Fn::GetAtt"][0]
+        assert RESOURCES[group]["Type"] == "AWS::Logs::LogGroup"
+        fields = re.findall(r"\$context\.[\w.]+", setting["Format"])
+        assert fields and not [f for f in fields if "header" in f.lower() or "querystring" in f.lower()]
+
+
+def test_streaming_doors_hold_a_long_stream() -> None:
+    """Gateway deadline < function timeout <= REST integration timeout, for any allowed value."""
+    param = DATA["Parameters"]["StreamTimeoutSeconds"]
+    rest = [e for e in RESOURCES["StreamFunction"]["Properties"]["Events"].values() if e["Type"] == "Api"]
+    assert rest
+    for seconds in (param["MinValue"], param["Default"], param["MaxValue"]):
+        stream = _functions(StreamTimeoutSeconds=str(seconds))["StreamFunction"]
+        assert stream.timeout == seconds
+        # deadline.py takes the smaller of this and Lambda's remaining time minus its margin.
+        assert float(stream.environment["GATEWAY_DEADLINE_S"]) <= stream.timeout
+        for event in rest:
+            # A streaming integration may run 15 minutes; the 29 s default would cut answers.
+            assert stream.timeout * 1000 <= event["Properties"]["TimeoutInMillis"] <= 900_000
+    assert param["MaxValue"] <= 900, "Lambda's own limit"
+
+
+def test_buffered_door_fits_the_http_api_cap() -> None:
+    api = _functions()["ApiFunction"]
+    assert float(api.environment["GATEWAY_DEADLINE_S"]) < api.timeout <= 30
+
+
+def test_reserved_concurrency_is_optional_and_off_by_default() -> None:
+    prop = {"x": RESOURCES["StreamFunction"]["Properties"]["ReservedConcurrentExecutions"]}
+    assert str(DATA["Parameters"]["ReservedConcurrency"]["Default"]) == "-1"
+    assert _resolver().eval(prop) == {}, "the default must leave the property out"
+    assert _resolver(ReservedConcurrency="25").eval(prop) == {"x": "25"}
+
+
+@pytest.mark.parametrize(("flag", "apply_on"), [("false", "None"), ("true", "PublishedVersions")])
+def test_snapstart_is_an_option_on_published_versions(flag: str, apply_on: str) -> None:
+    assert DATA["Parameters"]["SnapStart"]["Default"] == "false"
+    api = _functions(SnapStart=flag)["ApiFunction"]
+    assert _resolver(SnapStart=flag).eval(api.properties["SnapStart"]) == {"ApplyOn": apply_on}
+    # SnapStart applies to published versions only: the HTTP API must call an alias.
+    assert api.properties["AutoPublishAlias"] == "live"
+    assert "SnapStart" not in _functions()["StreamFunction"].properties
+
+
+def test_app_port_is_not_one_lambda_or_sam_local_uses() -> None:
+    env = _functions()["StreamFunction"].environment
+    assert env["PORT"] == env["AWS_LWA_PORT"]
+    # 8080: sam local's runtime emulator; 9001: the Runtime API; 3000: Lambda Insights.
+    assert env["AWS_LWA_PORT"] not in {"8080", "9001", "3000"}
+
+
+def test_make_build_defaults_to_the_template_architecture() -> None:
+    (default,) = re.findall(r"^ARCH \?= (\S+)$", (ROOT / "Makefile").read_text(), re.M)
+    assert default == DATA["Parameters"]["Architecture"]["Default"]
 
 
 def test_table_and_secrets() -> None:
@@ -209,23 +334,34 @@ def test_log_groups_have_retention_and_are_the_functions_own() -> None:
         assert fn.properties["LoggingConfig"]["LogGroup"]["Ref"] in groups
 
 
-def test_reserved_concurrency_is_a_parameter() -> None:
-    prop = {"x": RESOURCES["StreamFunction"]["Properties"]["ReservedConcurrentExecutions"]}
-    default = str(DATA["Parameters"]["ReservedConcurrency"]["Default"])
-    assert _resolver().eval(prop) == {"x": default}
-    assert _resolver(ReservedConcurrency="25").eval(prop) == {"x": "25"}
-    assert _resolver(ReservedConcurrency="-1").eval(prop) == {}, "-1 must leave the property out"
-
-
 def test_boto3_comes_from_the_runtime() -> None:
     """boto3/botocore are in the python3.12 runtime; packaging them adds ~80 MB."""
-    for req in (ROOT / "functions/gateway/requirements.txt", ROOT / "layers/masking/requirements.txt"):
-        names = {
-            re.split(r"[<>=!~\[; ]", line.strip(), maxsplit=1)[0].lower()
-            for line in req.read_text().splitlines()
-            if line.strip() and not line.startswith("#")
-        }
-        assert not names & {"boto3", "botocore", "s3transfer"}, f"{req}: {names}"
+    for pkg in (ROOT / "functions/gateway", ROOT / "layers/masking"):
+        for name in ("requirements.in", "requirements.txt"):
+            pinned = {
+                re.split(r"[<>=!~\[; ]", line.strip(), maxsplit=1)[0].lower()
+                for line in (pkg / name).read_text().splitlines()
+                if line.strip() and not line.lstrip().startswith(("#", "--"))
+            }
+            assert pinned and not pinned & {"boto3", "botocore", "s3transfer"}, f"{pkg / name}: {pinned}"
+
+
+def test_locks_cover_every_requirement_with_hashes() -> None:
+    """Each .in has its lock beside it, every pin exact and hashed (pip --require-hashes)."""
+    ins = [*(ROOT / "requirements").glob("*.in"), ROOT / "functions/gateway/requirements.in",
+           ROOT / "layers/masking/requirements.in"]  # fmt: skip
+    assert len(ins) == 6
+    for source in ins:
+        lock = source.with_suffix(".txt")
+        text = lock.read_text()
+        assert text.startswith("# This file was autogenerated by uv") and "make lock" in text, lock
+        pins = re.findall(
+            r"^([A-Za-z0-9_.\-\[\],]+)==\S+(?: ; [^\\\n]+)? \\\n((?:    --hash=sha256:[0-9a-f]{64}.*\n)+)",
+            text,
+            re.M,
+        )
+        requirements = [line for line in text.splitlines() if line and not line.startswith((" ", "#"))]
+        assert pins and len(pins) == len(requirements), f"{lock}: a requirement without an exact pin and hash"
 
 
 def test_outputs() -> None:

@@ -40,18 +40,30 @@ class ModelSpec:
     created: int = 1_700_000_000
 
 
+# The public ids are the API: clients and keys' model lists name them, so they never change. The
+# upstream names behind them do, when a provider retires a model: `gemini-2.0-flash-exp` and
+# `grok-beta` were shut down, so those ids now reach each provider's current general-purpose model
+# (checked against the providers' model and deprecation pages, November 2026). GATEWAY_MODEL_MAP
+# points any id elsewhere without a release; docs/api.md lists the mapping.
 MODELS: tuple[ModelSpec, ...] = (
     ModelSpec("openai/gpt-4o-mini", "openai", "gpt-4o-mini", "openai"),
     ModelSpec("openai/gpt-4o", "openai", "gpt-4o", "openai"),
     ModelSpec(
         "google/gemini-2.0-flash-exp",
         "google",
-        "gemini-2.0-flash-exp",
+        "gemini-3.5-flash",
         "google",
         # Gemini's OpenAI-compatible endpoint rejects these with 400.
         drop_params=frozenset({"seed", "logprobs", "top_logprobs", "presence_penalty", "frequency_penalty"}),
     ),
-    ModelSpec("xai/grok-beta", "xai", "grok-beta", "xai"),
+    ModelSpec(
+        "xai/grok-beta",
+        "xai",
+        "grok-4.3",
+        "xai",
+        # grok-4.3 reasons, and xAI's reasoning models answer 400 to these.
+        drop_params=frozenset({"presence_penalty", "frequency_penalty", "stop"}),
+    ),
     ModelSpec("deepseek/deepseek-chat", "deepseek", "deepseek-chat", "deepseek"),
     ModelSpec(
         "deepseek/deepseek-reasoner",

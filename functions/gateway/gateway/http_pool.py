@@ -7,21 +7,80 @@ gateway's CPU per request went to httpcore scanning its connection list
 tokens). The `httpx-aiohttp` transport keeps every httpx call site and exception
 as is and hands connection handling to aiohttp. The bench's floor proxy uses the
 same pool, so "same framework and HTTP client" holds.
+
+The aiohttp side is made on the first request, not at import: importing aiohttp
+and building the transport's TLS context (the CA bundle) was about a third of the
+API function's cold import, and `/health` never needs either. For SnapStart,
+`renew()` drops the transport after a restore: connections opened before the
+snapshot are dead, and TLS state should not be shared by every restored copy.
 """
 
 from __future__ import annotations
 
+import contextlib
+from typing import TYPE_CHECKING
+
 import httpx
-from httpx_aiohttp import AiohttpTransport
+
+if TYPE_CHECKING:
+    from httpx_aiohttp import AiohttpTransport
 
 MAX_CONNECTIONS = 512
 MAX_KEEPALIVE = 64
 
 
-def new_pool(*, connect_timeout_s: float, idle_timeout_s: float) -> httpx.AsyncClient:
+class _LazyAiohttpTransport(httpx.AsyncBaseTransport):
+    """aiohttp's transport, created on first use and again after `renew()`."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        self._limits = limits
+        self._transport: AiohttpTransport | None = None
+        self._retired: list[AiohttpTransport] = []
+
+    def renew(self) -> None:
+        if self._transport is not None:
+            self._retired.append(self._transport)
+            self._transport = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._retired:
+            await self._close_retired()
+        if self._transport is None:
+            from httpx_aiohttp import AiohttpTransport
+
+            self._transport = AiohttpTransport(limits=self._limits)
+        return await self._transport.handle_async_request(request)
+
+    async def _close_retired(self) -> None:
+        retired, self._retired = self._retired, []
+        for transport in retired:
+            # Its sockets may be long gone (a restored snapshot): closing only releases the objects.
+            with contextlib.suppress(OSError, RuntimeError):
+                await transport.aclose()
+
+    async def aclose(self) -> None:
+        self.renew()
+        await self._close_retired()
+
+
+class Pool(httpx.AsyncClient):
+    """httpx.AsyncClient whose connections can be renewed (SnapStart's after-restore hook)."""
+
+    def __init__(
+        self, transport: _LazyAiohttpTransport, *, timeout: httpx.Timeout, limits: httpx.Limits
+    ) -> None:
+        super().__init__(transport=transport, timeout=timeout, limits=limits)
+        self._lazy = transport
+
+    def renew(self) -> None:
+        """Forget every connection; the next request opens new ones (call outside the event loop)."""
+        self._lazy.renew()
+
+
+def new_pool(*, connect_timeout_s: float, idle_timeout_s: float) -> Pool:
     limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE)
-    return httpx.AsyncClient(
-        transport=AiohttpTransport(limits=limits),
+    return Pool(
+        _LazyAiohttpTransport(limits),
         timeout=httpx.Timeout(
             connect=connect_timeout_s, read=idle_timeout_s, write=idle_timeout_s, pool=connect_timeout_s
         ),

@@ -43,3 +43,24 @@ def clear_before(text: str, start: int) -> bool:
 def clear_after(text: str, end: int) -> bool:
     """May a value end at `end`?"""
     return end >= len(text) or not text[end].isalnum()
+
+
+# Context words (`NHS number`, `BSN`) must start within this many characters before a value:
+# small enough that the stream guard's probe (48 characters either side of a blank) always sees
+# both together.
+CONTEXT = 32
+
+
+def context_before(lowered: str, start: int, words: tuple[str, ...]) -> int:
+    """Where the nearest of `words` (whole words, in lower-cased text) begins within CONTEXT
+    characters before `start`, or -1."""
+    window_start = max(0, start - CONTEXT)
+    best = -1
+    for word in words:
+        at = lowered.rfind(word, window_start, start)
+        if at <= best or (at > 0 and lowered[at - 1].isalnum()):
+            continue
+        end = at + len(word)
+        if end == len(lowered) or not lowered[end].isalnum():
+            best = at
+    return best

@@ -12,6 +12,7 @@ from typing import Any
 
 from masking.allowlist import Allowlist
 from masking.detectors import blank_crossing, build_detectors
+from masking.detectors.custom import CustomEntity
 from masking.scan import scan
 from masking.types import Detector, SecretsMode
 
@@ -23,6 +24,8 @@ _FIELDS = (
     "secrets_mode",
     "allow_non_text",
     "stream_holdback",
+    "locales",
+    "custom_entities",
     "extra_detectors",
 )
 
@@ -36,9 +39,14 @@ class MaskingConfig:
     secrets_mode: SecretsMode
     allow_non_text: bool
     stream_holdback: int
+    locales: tuple[str, ...]
+    custom_entities: tuple[CustomEntity, ...]
     extra_detectors: tuple[Detector, ...]
     detectors: tuple[Detector, ...]
     cut_detectors: tuple[Detector, ...]
+    blocked_types: frozenset[str]  # refused in every mode and redacted from every answer
+    soft_cuts: bool  # may the stream guard cut after an ordinary word without asking?
+    cue_words: frozenset[str]  # words after which it must ask (context words of identifiers)
     allowlist: Allowlist
 
     def __init__(
@@ -50,13 +58,17 @@ class MaskingConfig:
         secrets_mode: SecretsMode = "block",
         allow_non_text: bool = False,
         stream_holdback: int = DEFAULT_HOLDBACK,
+        locales: tuple[str, ...] = ("us",),
+        custom_entities: tuple[CustomEntity, ...] = (),
         extra_detectors: tuple[Detector, ...] = (),
     ) -> None:
         if secrets_mode not in ("block", "obfuscate"):
             raise ValueError("secrets_mode must be 'block' or 'obfuscate'")
         if not 16 <= stream_holdback <= 4096:
             raise ValueError("stream_holdback must be between 16 and 4096 characters")
-        detectors = build_detectors(tuple(phone_regions), tuple(extra_detectors))
+        detectors = build_detectors(
+            tuple(phone_regions), tuple(locales), tuple(custom_entities), tuple(extra_detectors)
+        )
         # Literal allowlist entries also match in normalised form: scan each entry once here.
         norms = [
             s.norm
@@ -72,9 +84,14 @@ class MaskingConfig:
             "secrets_mode": secrets_mode,
             "allow_non_text": bool(allow_non_text),
             "stream_holdback": int(stream_holdback),
+            "locales": tuple(locales),
+            "custom_entities": tuple(custom_entities),
             "extra_detectors": tuple(extra_detectors),
             "detectors": detectors,
             "cut_detectors": blank_crossing(detectors),
+            "blocked_types": frozenset(t for d in detectors for t in getattr(d, "blocked_types", ())),
+            "soft_cuts": not any(getattr(d, "starts_with_words", False) for d in detectors),
+            "cue_words": frozenset(w for d in detectors for w in getattr(d, "cue_words", ())),
             "allowlist": Allowlist(pii_allow, norms),
         }
         for name, value in values.items():

@@ -2,11 +2,11 @@
 foreign values.
 
 Foreign means "not sent by the caller": PII is redacted only in `obfuscate` and `block` modes,
-secrets in every mode. Values the caller sent (the vault knows them) and allowlisted values are
-left alone. Restored values are JSON-escaped when the text is a JSON document (tool-call
-arguments) and not restored at all where a renderer would fetch or link (`masking.urls`)
-unless the deployment allows it; `context` is the text emitted before this piece, so a link
-opened there still counts.
+secrets (and a deployment's `block` entities) in every mode. Values the caller sent (the vault
+knows them) and allowlisted values are left alone. Restored values are JSON-escaped when the
+text is a JSON document (tool-call arguments) and not restored at all where a renderer would
+fetch or link (`masking.urls`) unless the deployment allows it; `context` is the text emitted
+before this piece, so a link opened there still counts.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def process_piece(
     for span in scan(text, config.detectors):
         if any(span.start < b and a < span.end for a, b in taken):
             continue
-        if span.type != SECRET and mode == "disabled":
+        if span.type != SECRET and span.type not in config.blocked_types and mode == "disabled":
             continue
         if vault.knows(span.type, span.normalised(text)) or config.allowlist.allows(span, text):
             continue

@@ -38,6 +38,7 @@ _TABLE_LIMIT: Final = 65536
 _SPACE: Final = " "
 _DROP: Final = ""
 _NEWLINES: Final = frozenset("\x85\u2028\u2029")
+_BLANKS: Final = re.compile(" {2,}")
 _DASHES: Final = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
 
 
@@ -57,7 +58,12 @@ def fold(ch: str) -> str:
         return "-"
     if category == "Nd":
         return str(unicodedata.decimal(ch))
-    return unicodedata.normalize("NFKC", ch)
+    compatible = unicodedata.normalize("NFKC", ch)
+    if compatible == ch:
+        return ch
+    # A compatibility form can hold characters that fold again (U+FFE3 is a space and a
+    # combining macron): fold those too, and read any blanks in it as one space.
+    return _BLANKS.sub(" ", "".join(fold(c) if c != ch else c for c in compatible))
 
 
 class _OneForOne(dict[int, str]):
@@ -105,6 +111,8 @@ class Shadow:
             for i in range(a, b):
                 ch = original[i]
                 one = fold(ch)
+                if blank and one.startswith(_SPACE):
+                    one = one[1:] or _SPACE  # the space already in the shadow stands for it
                 if one == _SPACE and blank:
                     # A repeated blank: the space already in the shadow stands for the run.
                     size = self._copy(out, size, pending, i)

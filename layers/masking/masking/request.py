@@ -73,8 +73,10 @@ def _check(findings: list[_Finding], mode: PiiMode, config: MaskingConfig) -> No
                 pii.setdefault(s.type, set()).add(s.normalised(f.text))
     if secret_kinds and config.secrets_mode == "block":
         raise SecretDetected(tuple(sorted(secret_kinds)), tuple(secret_locations))
-    if pii and mode == "block":
-        raise PiiDetected({t: len(v) for t, v in sorted(pii.items())})
+    blocked = {t: v for t, v in pii.items() if t in config.blocked_types}
+    if blocked or (pii and mode == "block"):
+        # A deployment's `block` entities are refused in every mode, like a secret.
+        raise PiiDetected({t: len(v) for t, v in sorted((blocked or pii).items())})
 
 
 def _substitute(text: str, spans: list[Span], vault: Vault, mode: PiiMode, kinds: dict[str, set[str]]) -> str:

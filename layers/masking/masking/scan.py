@@ -1,10 +1,13 @@
 """Run the detectors over one string and settle overlaps.
 
 Detectors read the normalised shadow of the text (`masking.normalise`) and their findings are
-mapped back to the original characters. Overlaps are settled by type priority (a secret beats
-the card number inside it, a card beats the phone-shaped run of its digits), then by length,
-then by position; the result is sorted and non-overlapping, which is what placeholder
-substitution needs.
+mapped back to the original characters. Overlaps are settled by keeping the set of
+non-overlapping findings worth most: a type outweighs any number of findings of lower types (a
+secret beats the card number inside it, a card beats the phone-shaped run of its digits), and
+among alternatives of one type more findings beat fewer, so a card number that merely happens
+to pass Luhn by starting inside a phone number ("… 555 2671 4111 1111 1111 1111") loses to the
+phone number and the real card after it. Ties go to more covered text, then to the earlier
+finding. The result is sorted and non-overlapping, which is what placeholder substitution needs.
 """
 
 from __future__ import annotations
@@ -17,7 +20,14 @@ from masking.normalise import Shadow
 from masking.percent import find_encoded
 from masking.types import Detector, Span
 
-_PRIORITY: Final = {"SECRET": 6, "CREDIT_CARD": 5, "IBAN": 4, "SSN": 3, "EMAIL": 2, "IP_ADDRESS": 1}
+_RANK: Final = ("IP_ADDRESS", "EMAIL", "SSN", "NATIONAL_ID", "IBAN", "CREDIT_CARD", "SECRET")
+# Each rank is worth more than a thousand findings of the ranks below it; other types (a
+# phone, a deployment's own entities and detectors) rank lowest.
+_WEIGHT: Final[dict[str, int]] = {type_: 1000 ** (rank + 1) for rank, type_ in enumerate(_RANK)}
+
+
+def _weight(span: Span) -> int:
+    return _WEIGHT.get(span.type, 1)
 
 
 def raw_spans(text: str, detectors: Iterable[Detector]) -> list[Span]:
@@ -42,19 +52,31 @@ def detect(text: str, detectors: tuple[Detector, ...]) -> list[Span]:
 
 
 def resolve(spans: list[Span]) -> list[Span]:
-    ordered = sorted(spans, key=lambda s: (-_PRIORITY.get(s.type, 0), s.start - s.end, s.start))
-    starts: list[int] = []
+    """Weighted interval scheduling over the findings, O(n log n)."""
+    ordered = sorted((s for s in spans if s.end > s.start), key=lambda s: (s.end, s.start, -_weight(s)))
+    if len(ordered) < 2:
+        return ordered
+    ends = [s.end for s in ordered]
+    # best[i]: (weight, covered characters, -position sum) of the best choice among ordered[:i]
+    best: list[tuple[int, int, int]] = [(0, 0, 0)]
+    take: list[bool] = []
+    previous: list[int] = []
+    for i, span in enumerate(ordered):
+        p = bisect.bisect_right(ends, span.start, 0, i)
+        w, covered, early = best[p]
+        with_it = (w + _weight(span), covered + span.end - span.start, early - span.start)
+        previous.append(p)
+        take.append(with_it > best[i])
+        best.append(max(with_it, best[i]))
     chosen: list[Span] = []
-    for span in ordered:
-        if span.end <= span.start:
-            continue
-        i = bisect.bisect_right(starts, span.start)
-        if i > 0 and chosen[i - 1].end > span.start:
-            continue
-        if i < len(chosen) and chosen[i].start < span.end:
-            continue
-        starts.insert(i, span.start)
-        chosen.insert(i, span)
+    i = len(ordered)
+    while i > 0:
+        if take[i - 1]:
+            chosen.append(ordered[i - 1])
+            i = previous[i - 1]
+        else:
+            i -= 1
+    chosen.reverse()
     return chosen
 
 

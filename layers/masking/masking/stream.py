@@ -26,16 +26,18 @@ without changing the result.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from typing import Final
 
+from masking.boundaries import CONTEXT
 from masking.config import MaskingConfig
 from masking.guard import process_piece
 from masking.placeholders import NUMBERED
 from masking.scan import detect
 from masking.types import PiiMode
-from masking.urls import WINDOW as CONTEXT
+from masking.urls import WINDOW as LINK_WINDOW
 from masking.vault import Vault
 
 LOOKAROUND: Final = 64
@@ -47,26 +49,53 @@ MIN_PIECE: Final = 64
 TRIGGERED_BOUND: Final = 512
 PEM_BOUND: Final = 8192
 LONG_TOKEN_BOUND: Final = 8192
+LONG_TAIL: Final = 256
 
 _WS_RUN: Final = re.compile(r"\s+")
 _PLAIN: Final = re.compile(r"(?:[^\W\d_]|[\s,.;!?'\"()])*+")
 _INERT: Final = re.compile(r"[\"'(]?+[^\W\d_]++(?:['\u2019-][^\W\d_]++)*+[,.;!?'\")\]]*+")
 _PLACEHOLDER_TOKEN: Final = re.compile(NUMBERED.pattern + r"[,.;:!?'\")\]]*+")
-_KEYWORD: Final = r"(?i:pass|pwd|secret|token|key|bearer|auth|basic|credential)"
+# Words that tie what follows to what precedes: a credential's name, and the bracketed `at` and
+# `dot` of a spelled-out address ("bob (at) example (dot) com").
+_KEYWORD: Final = (
+    r"(?i:pass|pwd|secret|token|key|bearer|auth|basic|credential|[\[({<]at|at[\])}>]|dot[\])}>])"
+)
 _KEYWORD_RE: Final = re.compile(_KEYWORD)
 _SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
-# Fast path: a run of inert words (each at most 64 characters, the token look-back) with complete
-# blank runs after them. Must accept only what `_inert` accepts: every cut in it is _SOFT.
-_INERT_RUN: Final = re.compile(
-    rf"(?:(?!\S{{0,70}}?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s)"
-    r"[\"'(]?+[^\W\d_]{1,14}+(?:['\u2019-][^\W\d_]{1,14}+){0,3}+[,.;!?'\")\]]{0,4}+\s++(?=\S))+"
-)
+
+
+@functools.lru_cache(maxsize=32)
+def _cue_words(words: frozenset[str]) -> re.Pattern[str] | None:
+    """Context words of the detectors (`nhs`, `bsn`, `steuer-id`): within CONTEXT characters
+    after one, a blank is judged by the detectors, never cut as after an ordinary word."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
+@functools.lru_cache(maxsize=32)
+def _inert_run(cue_words: frozenset[str]) -> re.Pattern[str]:
+    """Fast path: a run of inert words (each at most 64 characters, the token look-back) with
+    complete blank runs after them. Must accept only what `_inert` (and the cue-word rule of
+    `_cut_ok`) accepts: every cut in it is _SOFT."""
+    cues = ""
+    if cue_words:
+        words = "|".join(re.escape(w) for w in sorted(cue_words, key=len, reverse=True))
+        cues = rf"(?![\"'(]*+(?i:{words})[\"'(),.;!?\]]*+\s)"  # as _EDGE_PUNCT strips
+    return re.compile(
+        rf"(?:(?!\S{{0,70}}?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s){cues}"
+        r"[\"'(]?+[^\W\d_]{1,14}+(?:['\u2019-][^\W\d_]{1,14}+){0,3}+[,.;!?'\")\]]{0,4}+\s++(?=[^\s\[({<]))+"
+    )
+
+
 _PEM_END: Final = re.compile(r"-----END [A-Z0-9 ]{1,40}+-----")
 _KEYLIKE: Final = re.compile(r"[A-Za-z0-9_+/=.%-]")
 _NO, _SOFT, _HARD = 0, 1, 2
+_OPENERS: Final = frozenset("[({<")
 _TOKEN: Final = re.compile(r"\S+")
 _EDGE_PUNCT: Final = re.compile(r"^[\"'(]+|[\"'(),.;!?\]]+$")
-_ASSIGNISH: Final = re.compile(r"(?i)[:=]|pass|pwd|secret|token|key|bearer|auth|basic|credential")
+_ASSIGNISH: Final = re.compile(rf"[:=]|{_KEYWORD}")
 
 
 def _inert(token: str) -> bool:
@@ -97,6 +126,12 @@ class ResponseGuard:
         self._hard: list[int] = []  # look-ahead and forced cuts in (0, cut]: never merged across
         self._context = ""  # the raw text already emitted, for link structure (masking.urls)
         self._probe = -MIN_PIECE  # the last blank the detectors judged
+        self._long_at: tuple[int, bool] | None = None  # (window start, _long_token's answer)
+        # The fast path over ordinary words, when the detectors allow cutting after them.
+        self._inert_run = (
+            _inert_run(config.cue_words) if config.soft_cuts and self._holdback >= LOOKAROUND else None
+        )
+        self._cue = _cue_words(config.cue_words)
 
     @property
     def held(self) -> int:
@@ -133,11 +168,12 @@ class ResponseGuard:
                     context=self._context,
                 )
             )
-            self._context = (self._context + piece)[-CONTEXT:]
+            self._context = (self._context + piece)[-LINK_WINDOW:]
         self._buf = self._buf[upto:]
         self._cut = max(0, self._cut - upto)
         self._ptr = max(0, self._ptr - upto)
         self._probe -= upto
+        self._long_at = None
         self._hard = []
         return "".join(out)
 
@@ -147,8 +183,12 @@ class ResponseGuard:
         while True:
             s = self._cut
             start = max(self._ptr, s)
-            if self._holdback >= LOOKAROUND and buf.rfind("-----BEGIN", s, start) == -1:
-                run = _INERT_RUN.match(buf, start)
+            if (
+                self._inert_run is not None
+                and buf.rfind("-----BEGIN", s, start) == -1
+                and (self._cue is None or self._cue.search(buf, max(0, start - CONTEXT), start) is None)
+            ):
+                run = self._inert_run.match(buf, start)
                 if run is not None and "-----BEGIN" not in run.group(0):
                     self._cut = self._ptr = run.end()
                     continue
@@ -166,13 +206,11 @@ class ResponseGuard:
                 if n - s < self._holdback:
                     return
                 bound = self._bound(s)
-                if (
-                    bound == TRIGGERED_BOUND
-                    and n - s >= TRIGGERED_BOUND
-                    and _WS_RUN.search(buf, s, s + TRIGGERED_BOUND) is None
-                ):
-                    # One long token (a JWT, a base64 blob, a URL): judged whole up to 8 KB, so a
-                    # forced cut never splits a credential, or a URL around an address.
+                if bound == TRIGGERED_BOUND and n - s >= TRIGGERED_BOUND and self._long_token(s):
+                    # A long token (a JWT, a base64 blob, a URL, a bearer token after its
+                    # `Bearer`): judged whole, with what precedes it, up to 8 KB, so a forced cut
+                    # never splits a credential, or a URL around an address, or a value from its
+                    # context.
                     bound = LONG_TOKEN_BOUND
                 if c is not None and m is not None and m.start() - s <= bound:
                     verdict = self._cut_ok(m.start(), c)
@@ -198,6 +236,18 @@ class ResponseGuard:
         if _PLAIN.fullmatch(window):
             return self._holdback
         return TRIGGERED_BOUND
+
+    def _long_token(self, s: int) -> bool:
+        """Does the 512-character window from `s` end in a blank-free run of LONG_TAIL or more?
+        Asked once per window start (the answer depends on the window alone)."""
+        if self._long_at is not None and self._long_at[0] == s:
+            return self._long_at[1]
+        end = s + TRIGGERED_BOUND
+        last = s
+        for blank in _WS_RUN.finditer(self._buf, s, end):
+            last = blank.end()
+        self._long_at = (s, end - last >= LONG_TAIL)
+        return self._long_at[1]
 
     def _forced_cut(self, s: int, bound: int) -> int:
         """Cut before the last key-like run when there is one, so a key is not split if avoidable."""
@@ -229,13 +279,29 @@ class ResponseGuard:
             q -= 1
         whole_token = q == s or buf[q - 1].isspace()
         before = buf[q:ws_start]
-        if whole_token and _inert(before):
+        # A value after a context word ("NHS number 943 …") must stay in its piece: near one, the
+        # detectors decide every blank.
+        cue_near = self._cue is not None and self._cue.search(buf, max(0, c - CONTEXT), c) is not None
+        if (
+            self.config.soft_cuts
+            and whole_token
+            and _inert(before)
+            and buf[c] not in _OPENERS
+            and not cue_near
+        ):
+            # (A bracket after the blank may open the `(at)` of a spelled-out address that
+            # began with this word: the detectors decide there.)
             return _SOFT
         after = _TOKEN.match(buf, c, c + LOOKAROUND)
         if after is None or after.end() == len(buf):
             if len(buf) < c + LOOKAROUND:
                 return None
-        elif _inert(after.group(0)) and not _ASSIGNISH.search(before):
+        elif (
+            self.config.soft_cuts
+            and _inert(after.group(0))
+            and not _ASSIGNISH.search(before)
+            and not cue_near
+        ):
             # Only a keyword or an `=`/`:` can tie a word-only value to what precedes it.
             return _HARD
         if len(buf) < c + LOOKAROUND:

@@ -88,27 +88,6 @@ def create_stack_resources(
     return refs, attrs
 
 
-def lambda_environment(function_name: str, memory: int, handler: str, task_root: str) -> dict[str, str]:
-    """The variables the Lambda python3.12 runtime sets before our code runs."""
-    return {
-        "AWS_REGION": REGION,
-        "AWS_DEFAULT_REGION": REGION,
-        **DUMMY_CREDENTIALS,
-        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
-        "AWS_LAMBDA_FUNCTION_NAME": function_name,
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory),
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function_name}",
-        "AWS_LAMBDA_LOG_STREAM_NAME": "2024/01/01/[$LATEST]0123456789abcdef",
-        "AWS_LAMBDA_LOG_FORMAT": "JSON",
-        "LAMBDA_TASK_ROOT": task_root,
-        "LAMBDA_RUNTIME_DIR": "/var/runtime",
-        "_HANDLER": handler,
-        "TZ": ":UTC",
-        "LANG": "en_US.UTF-8",
-    }
-
-
 def providers_secret(openai_key: str) -> str:
     return json.dumps(
         {"openai": openai_key, "google": "", "xai": "", "deepseek": "", "tavily": "", "brave": ""}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -74,3 +75,16 @@ def check_response(
         assert data["model"] == "openai/gpt-4o-mini", f"{where}public model id not used: {data['model']}"
         assert data["choices"][0]["message"]["content"] == REPLY_TEXT, f"{where}{data}"
         assert data["usage"]["total_tokens"] == 13, f"{where}{data.get('usage')}"
+
+
+def proxy_body(response: Mapping[str, Any]) -> bytes:
+    """The body of an API Gateway proxy result (what Mangum returns)."""
+    body = response.get("body") or ""
+    return base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
+
+
+def proxy_headers(response: Mapping[str, Any]) -> dict[str, str]:
+    headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+    for key, values in (response.get("multiValueHeaders") or {}).items():
+        headers.setdefault(key.lower(), ", ".join(values))
+    return headers

@@ -16,8 +16,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from samharness.loopback import serving
 
 # Long enough to get past the stream guard's plain-text hold-back (96 characters
 # by default), free of digits, "@" and other triggers that make the guard wait.
@@ -145,13 +147,6 @@ def _handler(state: FakeUpstream) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def fake_upstream() -> Iterator[FakeUpstream]:
     state = FakeUpstream()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    try:
+    with serving(_handler(state)) as port:
+        state.base_url = f"http://127.0.0.1:{port}/v1"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -1,12 +1,16 @@
 """What the AWS Lambda Web Adapter does around our start script, minus Lambda.
 
 The adapter's `/opt/bootstrap` (AWS_LAMBDA_EXEC_WRAPPER) execs
-`$LAMBDA_TASK_ROOT/$_HANDLER`, i.e. run.sh, then polls the readiness path on
-PORT until it answers below 500, and then turns each invocation event into an
-HTTP request to 127.0.0.1:PORT, adding `x-amzn-request-context` and
-`x-amzn-lambda-context` headers, and (in response_stream mode) relays the body
-as it arrives. `/opt/python` does not exist here, so each local layer directory
-is put on PYTHONPATH in its place (run.sh keeps what it is given).
+`$LAMBDA_TASK_ROOT/$_HANDLER`, i.e. the built run.sh, then polls the readiness path
+on AWS_LWA_PORT until it answers below 500, and then turns each invocation event into
+an HTTP request to 127.0.0.1:PORT, adding `x-amzn-request-context` and
+`x-amzn-lambda-context` headers; in response_stream mode it relays the body as it
+arrives, in buffered mode (what env.json sets for sam local) it answers once the body
+is complete. The adapter is a binary from AWS's layer, which cannot be fetched here,
+so this stands in for it; everything it starts is the build output. `/opt/python`
+does not exist here, so the built layer's python/ directory is put on PYTHONPATH in
+its place (run.sh keeps what it is given), and `python` on PATH runs with `-S`, so
+only the build, the layer and the runtime directory can be imported.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.parse
 import uuid
@@ -26,6 +31,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
+
+from dev.ports import free_port
 
 
 @dataclass
@@ -49,6 +56,7 @@ class RunningAdapter:
     log_path: Path
     function_name: str
     timeout_s: int
+    invoke_mode: str
 
     @property
     def base_url(self) -> str:
@@ -89,11 +97,18 @@ class RunningAdapter:
         url = f"{self.base_url}{path}" + (f"?{query}" if query else "")
         return httpx.Request(method, url, headers=headers, content=body)
 
-    def invoke(self, event: Mapping[str, Any], *, on_chunk: Any = None) -> StreamedResponse:
+    def invoke(
+        self, event: Mapping[str, Any], *, mode: str | None = None, on_chunk: Any = None
+    ) -> StreamedResponse:
+        """One invocation; `mode` is AWS_LWA_INVOKE_MODE (default: the function's environment)."""
+        mode = mode or self.invoke_mode
         with httpx.Client(timeout=30) as client:
             response = client.send(self.request_for(event), stream=True)
             try:
                 result = StreamedResponse(response.status_code, response.headers)
+                if mode == "buffered":
+                    result.chunks.append((time.monotonic(), response.read()))
+                    return result
                 for chunk in response.iter_raw():
                     result.chunks.append((time.monotonic(), chunk))
                     if on_chunk is not None:
@@ -106,22 +121,14 @@ class RunningAdapter:
         return self.log_path.read_text(errors="replace")
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def start(
     *,
     task_root: Path,
     handler: str,
     layer_dirs: tuple[Path, ...],
+    runtime_dir: Path,
     env: Mapping[str, str],
-    python_bin_dir: str,
     log_dir: Path,
     function_name: str,
     timeout_s: int,
@@ -130,13 +137,21 @@ def start(
     script = task_root / handler
     if not os.access(script, os.X_OK):
         raise AssertionError(f"{script} is not executable: the adapter's bootstrap execs it directly")
-    port = _free_port()
+    port = free_port()
     child_env = dict(env)
-    # Lambda would set PORT from the template; the test needs a free one.
+    # Lambda would use the template's port; parallel test runs need a free one.
     child_env["PORT"] = str(port)
     if "AWS_LWA_PORT" in child_env:
         child_env["AWS_LWA_PORT"] = str(port)
-    child_env["PATH"] = f"{python_bin_dir}:/usr/local/bin:/usr/bin:/bin"
+    bin_dir = log_dir / f"{function_name}-bin"
+    bin_dir.mkdir(exist_ok=True)
+    python = bin_dir / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n')
+    python.chmod(0o755)
+    child_env["PATH"] = f"{bin_dir}:/usr/local/bin:/usr/bin:/bin"
+    child_env["LAMBDA_TASK_ROOT"] = str(task_root)
+    child_env["LAMBDA_RUNTIME_DIR"] = str(runtime_dir)
+    child_env["_HANDLER"] = handler
     child_env["PYTHONPATH"] = ":".join(str(d) for d in layer_dirs)
     log_path = log_dir / f"{function_name}.log"
     log: IO[bytes] = log_path.open("wb")
@@ -148,7 +163,8 @@ def start(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    adapter = RunningAdapter(port, process, log_path, function_name, timeout_s)
+    mode = env.get("AWS_LWA_INVOKE_MODE", "buffered")
+    adapter = RunningAdapter(port, process, log_path, function_name, timeout_s, mode)
     try:
         _wait_ready(adapter, env.get("AWS_LWA_READINESS_CHECK_PATH", "/"), readiness_timeout_s)
         yield adapter

@@ -11,6 +11,8 @@ POSITIVE = [
         "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
     ),
     ("mapped ::ffff:192.0.2.128", "IP_ADDRESS", "", "::ffff:192.0.2.128"),
+    ("leading zeros 010.000.000.001", "IP_ADDRESS", "", "010.000.000.001"),
+    ("host=203.0.113.7,port", "IP_ADDRESS", "", "203.0.113.7"),
 ]
 NEGATIVE = [
     ("version 1.2.3", "three-part version"),
@@ -22,4 +24,6 @@ NEGATIVE = [
     ("std::vector<int> and a::b", "C++ scopes"),
     ("MAC 00:1a:2b:3c:4d:5e", "MAC address"),
     ("at 12:30:45 sharp", "clock time"),
+    ("Mozilla/5.0 Chrome/120.0.0.0 Safari/537.36", "user agent"),
+    ("OID 2.5.4.3", "object identifier"),
 ]

@@ -21,6 +21,12 @@ POSITIVE = [
     # A "(" glued to a word: the span still starts at the "(" (same spelling as after a blank).
     ("tel:x(212) 555-0147", "PHONE", "", "(212) 555-0147"),
     ("call(212) 555-0147", "PHONE", "", "(212) 555-0147"),
+    # an extension glued on ends the number without hiding it
+    ("call 415.555.2671x123", "PHONE", "", "415.555.2671"),
+    ("call 415-555-2671ext.12 now", "PHONE", "", "415-555-2671"),
+    # a phone number next to a longer digit run or a card number
+    ("call 415-555-2671 4111111111111111", "PHONE", "", "415-555-2671"),
+    ("+1 415 555 2671 4111 1111 1111 1111", "PHONE", "", "+1 415 555 2671"),
 ]
 NEGATIVE = [
     ("released on 2024-01-15 at 10:30", "date and time"),
@@ -28,4 +34,6 @@ NEGATIVE = [
     ("timestamp 1700000000123", "not a valid number"),
     ("call 123-456-7890", "US area codes cannot start with 1"),
     ("the value 3.14159265358979", "decimal"),
+    ("pi and e: 3.14159 2.71828", "two decimals"),
+    ("lat 37.7749, lon -122.4194", "coordinates"),
 ]

@@ -335,6 +335,30 @@ TOKENS = [
         + rnd(HEX, 32, 116),
     ),
     (
+        "aws_bedrock_short_term_key",
+        "bedrock-api-key-" + "YmVkcm9jay5hbWF6b25hd3MuY29t" + rnd(ALNUM + "/+", 120, 131),
+    ),
+    ("clickhouse_cloud_key", "4b1d" + rnd(ALNUM, 38, 132)),
+    ("defined_networking_token", "dnkey-" + rnd(ALNUM + "_-", 26, 133) + "-" + rnd(ALNUM + "_-", 52, 134)),
+    ("dropbox_token", "sl." + rnd(ALNUM + "_-", 135, 135)),
+    ("gitlab_session_cookie", "_gitlab_session=" + rnd(LOWER + "0123456789", 32, 136)),
+    ("sourcegraph_token", "sgp_" + rnd(HEX, 16, 137) + "_" + rnd(HEX, 40, 138)),
+    (
+        "plaid_access_token",
+        "access-production-"
+        + rnd(HEX, 8, 139)
+        + "-"
+        + rnd(HEX, 4, 140)
+        + "-"
+        + rnd(HEX, 4, 141)
+        + "-"
+        + rnd(HEX, 4, 142)
+        + "-"
+        + rnd(HEX, 12, 143),
+    ),
+    ("mapbox_secret_token", "sk.eyJ" + rnd(ALNUM, 80, 144) + "." + rnd(ALNUM, 22, 145)),
+    ("jwt_base64", "ZXlK" + rnd(ALNUM + "/+", 160, 146)),
+    (
         "jwt",
         "eyJ"
         + rnd(ALNUM, 30, 117)
@@ -396,6 +420,7 @@ POSITIVE += [
     ("GPG_PASSPHRASE='Correct Horse'".replace(" ", "-"), "SECRET", "assigned_secret", "Correct-Horse"),
     ('log: {\\"password\\":\\"hunter2x\\",\\"user\\":\\"bob\\"}', "SECRET", "assigned_secret", "hunter2x"),
     ("<password>Xml9Secret</password>", "SECRET", "xml_secret", "Xml9Secret"),
+    ('<add key="ClearTextPassword" value="N3tPassw0rd" />', "SECRET", "config_secret", "N3tPassw0rd"),
     ("<apiKey>" + rnd(ALNUM, 24, 124) + "</apiKey>", "SECRET", "xml_secret", rnd(ALNUM, 24, 124)),
     ("TWILIO_AUTH_TOKEN=" + rnd(HEX, 32, 125), "SECRET", "assigned_secret", rnd(HEX, 32, 125)),
     ("x-api-key: " + rnd(ALNUM, 32, 126), "SECRET", "assigned_secret", rnd(ALNUM, 32, 126)),

@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Final
 
 from masking.detectors.card import CardDetector
-from masking.detectors.email import EmailDetector
+from masking.detectors.custom import CustomEntity, CustomEntityDetector
+from masking.detectors.email import EmailDetector, SpelledEmailDetector
 from masking.detectors.iban import IbanDetector
 from masking.detectors.ip import IpDetector
+from masking.detectors.national_ids import NationalIdDetector
 from masking.detectors.pem import PrivateKeyDetector
 from masking.detectors.phone import PhoneDetector
 from masking.detectors.secrets import SecretDetector
@@ -21,12 +23,16 @@ from masking.types import Detector
 __all__ = [
     "DEFAULT_DETECTORS",
     "CardDetector",
+    "CustomEntity",
+    "CustomEntityDetector",
     "EmailDetector",
     "IbanDetector",
     "IpDetector",
+    "NationalIdDetector",
     "PhoneDetector",
     "PrivateKeyDetector",
     "SecretDetector",
+    "SpelledEmailDetector",
     "SsnDetector",
     "blank_crossing",
     "build_detectors",
@@ -39,6 +45,7 @@ DEFAULT_DETECTORS: Final[tuple[Detector, ...]] = (
     IbanDetector(),
     SsnDetector(),
     EmailDetector(),
+    SpelledEmailDetector(),
     IpDetector(),
     PhoneDetector(("US",)),
 )
@@ -56,9 +63,26 @@ def blank_crossing(detectors: tuple[Detector, ...]) -> tuple[Detector, ...]:
     return tuple(out)
 
 
-def build_detectors(phone_regions: tuple[str, ...], extra: tuple[Detector, ...] = ()) -> tuple[Detector, ...]:
-    """The default set with the phone detector bound to the deployment's regions, plus extras."""
-    base = tuple(
-        PhoneDetector(phone_regions) if isinstance(d, PhoneDetector) else d for d in DEFAULT_DETECTORS
-    )
-    return base + extra
+def build_detectors(
+    phone_regions: tuple[str, ...],
+    locales: tuple[str, ...] = ("us",),
+    custom: tuple[CustomEntity, ...] = (),
+    extra: tuple[Detector, ...] = (),
+) -> tuple[Detector, ...]:
+    """The default set with the phone detector bound to the deployment's regions, the national
+    identifiers of its locales (the SSN detector is the `us` pack), its own entities, and extras."""
+    base: list[Detector] = []
+    for detector in DEFAULT_DETECTORS:
+        if isinstance(detector, PhoneDetector):
+            base.append(PhoneDetector(phone_regions))
+        elif isinstance(detector, SsnDetector):
+            if "us" in locales:
+                base.append(detector)
+        else:
+            base.append(detector)
+    national = NationalIdDetector(locales)
+    if national.rules:
+        base.append(national)
+    if custom:
+        base.append(CustomEntityDetector(custom))
+    return (*base, *extra)

@@ -20,7 +20,7 @@ from masking.types import Span
 # Every brand's prefix starts with 2-6, so other digits never open a candidate, and every
 # way of writing a card starts with at least four digits together ("4111 1111 …", "3782
 # 822463 …", or no groups at all): digit soups in pairs ("41 11 41 11 …") open none.
-_CARD: Final = re.compile(r"[2-6](?<![0-9][2-6])[0-9]{3,18}+(?:[ -][0-9]{2,8}+){0,6}+(?![0-9])")
+_CARD: Final = re.compile(r"[2-6](?<![0-9][2-6])[0-9]{3,18}+(?:[ -][0-9]{2,8}+(?![0-9])){0,6}+(?![0-9])")
 
 # (prefix lower bound, prefix upper bound, allowed lengths); prefixes compared on equal length.
 _BRANDS: Final[tuple[tuple[str, str, frozenset[int]], ...]] = (
@@ -100,22 +100,25 @@ def _longest_valid(cand: str) -> int:
 
 
 class CardDetector:
-    """A failed candidate is retried from its next digit group and as its own shorter prefixes,
-    because a card written after a phone number or before an amount merges with it into one
-    run; each retry is bounded by 19 digits, so the scan stays linear."""
+    """Every valid candidate is reported, overlapping ones too: in "… 555 2671 4111 1111 1111
+    1111" both "2671 4111 1111 1111" and "4111 1111 1111 1111" pass Luhn (one number in ten
+    does), and only the scan's resolution, which keeps the set of findings worth most, knows
+    that the phone number before it makes the second one right. A failed candidate is retried
+    from its next digit group and as its own shorter prefixes, because a card written after a
+    phone number or before an amount merges with it into one run; each retry is bounded by 19
+    digits, so the scan stays linear."""
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
         pos = 0
         while (m := _CARD.search(text, pos)) is not None:
-            length = _longest_valid(m.group(0)) if clear_before(text, m.start()) else 0
-            if length and not clear_after(text, m.start() + length):
-                length = 0
-            if not length:
-                pos = m.start() + 1
+            pos = m.start() + 1
+            if not clear_before(text, m.start()):
+                continue
+            length = _longest_valid(m.group(0))
+            if not length or not clear_after(text, m.start() + length):
                 continue
             value = m.group(0)[:length]
             digits = value.replace(" ", "").replace("-", "")
             spans.append(Span("CREDIT_CARD", m.start(), m.start() + length, "credit_card", digits))
-            pos = m.start() + length
         return spans

@@ -54,7 +54,9 @@ class IpDetector:
         if "." in text:
             for m in _V4.finditer(text):
                 try:
-                    v4 = ipaddress.IPv4Address(m.group(1))
+                    # Leading zeros (`010.000.000.001`) are refused by `ipaddress` but accepted by
+                    # most tools (some read them as octal): the address is there either way.
+                    v4 = ipaddress.IPv4Address(".".join(str(int(part)) for part in m.group(1).split(".")))
                 except ValueError:
                     continue
                 if (

@@ -19,9 +19,10 @@ from typing import Final
 from masking.boundaries import clear_before
 from masking.types import Span
 
-# A group glued to letters ("9am", "2nd") is a word, not part of the number: the candidate
-# ends before it instead of failing as a whole.
-_GROUP = r"\(?+\d{1,15}+(?![^\W\d])\)?+"
+# A group glued to letters ("9am", "2nd") is a word, and a run of more than 15 digits is no
+# part of a phone number: the candidate ends before either instead of failing as a whole. An
+# extension glued on ("…2671x123", "…2671ext.12") ends the number without hiding it.
+_GROUP = r"\(?+\d{1,15}+(?!(?!(?:[xX]|[eE]xt\.?)\d)[^\W_])\)?+"
 # Only digits (and a `+`) are excluded before a candidate; letters are judged in Python
 # (`boundaries`), where glued labels such as `tel` are known.
 _CANDIDATE: Final = re.compile(rf"(?<![0-9+])\+?+{_GROUP}(?:(?:[ .-]|(?<=\))){_GROUP}){{0,23}}+(?![0-9])")

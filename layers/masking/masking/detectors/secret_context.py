@@ -185,7 +185,7 @@ _RULES: Final[tuple[SecretRule, ...]] = (
     rule(
         "bearer_token",
         ("bearer",),
-        r"\bbearer\s{1,3}([A-Za-z0-9._~+/-]{16,1024}+=*)(?![\w.~+/=-])",
+        r"\bbearer\s{1,3}([A-Za-z0-9._~+/-]{16,8192}+=*)(?![\w.~+/=-])",
         group=1,
         ignore_case=True,
         check=lambda m, v: has_digit_and_letter(v),
@@ -194,7 +194,7 @@ _RULES: Final[tuple[SecretRule, ...]] = (
     rule(
         "basic_auth",
         ("authorization",),
-        r"authorization[\"']?\s{0,3}[:=]\s{0,3}[\"']?basic\s{1,3}([A-Za-z0-9+/]{8,1024}+={0,2})",
+        r"authorization[\"']?\s{0,3}[:=]\s{0,3}[\"']?basic\s{1,3}([A-Za-z0-9+/]{8,8192}+={0,2})",
         group=1,
         ignore_case=True,
         offsets=(0,),
@@ -203,7 +203,7 @@ _RULES: Final[tuple[SecretRule, ...]] = (
         "authorization_token",
         ("authorization",),
         r"authorization[\"']?\s{0,3}[:=]\s{0,3}[\"']?(?:token|apikey|api-key|key|sso-key)\s{1,3}"
-        r"([A-Za-z0-9._~+/=:-]{16,1024}+)",
+        r"([A-Za-z0-9._~+/=:-]{16,8192}+)",
         group=1,
         ignore_case=True,
         check=lambda m, v: has_digit_and_letter(v),
@@ -258,6 +258,17 @@ _RULES: Final[tuple[SecretRule, ...]] = (
         tuple(f"{name}>" for name in _XML_NAMES),
         rf"(?:{_alternatives(_XML_NAMES)})>([^<\s]{{3,256}}+)</",
         group=1,
+        ignore_case=True,
+        check=short_real,
+        offsets=(0,),
+    ),
+    rule(
+        "config_secret",
+        ("key=",),
+        # .NET and NuGet configuration: <add key="ClearTextPassword" value="…" />
+        r"key=[\"']([\w.:-]{0,40}?(?:password|passwd|pwd|secret|token|apikey|api_key|accesskey))[\"']"
+        r"\s{1,3}value=[\"']([^\"'\s]{3,256}+)[\"']",
+        group=2,
         ignore_case=True,
         check=short_real,
         offsets=(0,),

@@ -58,6 +58,12 @@ TOKEN_RULES: Final[tuple[SecretRule, ...]] = (
         tail=r"(?![A-Za-z0-9+/=])",
     ),
     token("aws_bedrock_api_key", ("ABSK",), r"[A-Za-z0-9+/]{109,269}+={0,2}", tail=r"(?![A-Za-z0-9+/=])"),
+    token(
+        "aws_bedrock_short_term_key",
+        ("bedrock-api-key-",),
+        r"[A-Za-z0-9+/=]{100,4096}+",
+        tail=r"(?![A-Za-z0-9+/=])",
+    ),
     token("google_api_key", ("AIza",), rf"[{_B64URL}]{{35}}"),
     token("google_oauth_client_secret", ("GOCSPX-",), rf"[{_B64URL}]{{28}}"),
     token("google_oauth_access_token", ("ya29.",), r"[\w.-]{20,2048}+", tail=r"(?![\w.-])", check=mixed),
@@ -83,6 +89,9 @@ TOKEN_RULES: Final[tuple[SecretRule, ...]] = (
     ),
     token("cloudflare_origin_ca_key", ("v1.0-",), r"[a-f0-9]{24}-[a-f0-9]{146}"),
     token("artifactory_token", ("AKCp",), r"[A-Za-z0-9]{69}"),
+    token("clickhouse_cloud_key", ("4b1d",), r"[A-Za-z0-9]{38}", lead=r"(?<![\w-])", check=random_body),
+    token("defined_networking_token", ("dnkey-",), r"[\w=-]{26}-[\w=-]{52}"),
+    token("dropbox_token", ("sl.",), r"[\w=-]{130,1400}+", lead=r"(?<![\w.-])", check=random_body),
     # --- LLM and AI platforms ---
     token("anthropic_admin_key", ("sk-ant-admin01-",), rf"[{_B64URL}]{{80,300}}+"),
     token("anthropic_api_key", ("sk-ant-",), rf"(?!admin01-)[{_B64URL}]{{32,300}}+", check=mixed),
@@ -130,6 +139,8 @@ TOKEN_RULES: Final[tuple[SecretRule, ...]] = (
         check=mixed,
     ),
     token("gitlab_runner_registration_token", ("GR1348941",), r"[\w-]{20,64}+"),
+    token("gitlab_session_cookie", ("_gitlab_session=",), r"[0-9a-z]{32}", lead=""),
+    token("sourcegraph_token", ("sgp_",), r"(?:[a-fA-F0-9]{16}_)?[a-fA-F0-9]{40}"),
     token("atlassian_api_token", ("ATATT3",), r"[\w=-]{150,300}+"),
     token("bitbucket_app_password", ("ATBB",), r"[A-Za-z0-9]{28,40}+", check=random_body),
     token("npm_token", ("npm_",), r"[A-Za-z0-9]{36}", lead=r"(?<!\w)", tail=r"(?!\w)"),
@@ -199,6 +210,12 @@ TOKEN_RULES: Final[tuple[SecretRule, ...]] = (
     ),
     token("stripe_webhook_secret", ("whsec_",), r"[A-Za-z0-9+/=]{32,128}+", tail=r"(?![\w+/=-])"),
     token("shopify_token", ("shpat_", "shpca_", "shppa_", "shpss_"), r"[a-fA-F0-9]{32}"),
+    token(
+        "plaid_access_token",
+        ("access-sandbox-", "access-development-", "access-production-"),
+        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    ),
+    token("mapbox_secret_token", ("sk.eyJ",), r"[\w-]{50,400}+\.[\w-]{10,64}+"),
     token("square_token", ("sq0atp-", "sq0csp-", "EAAA"), r"[\w-]{22,60}+", check=mixed),
     token(
         "braintree_access_token",
@@ -258,7 +275,9 @@ TOKEN_RULES: Final[tuple[SecretRule, ...]] = (
     rule(
         "jwt",
         ("eyJ",),
-        rf"(?<![\w-])eyJ[{_B64URL}]{{8,2048}}+\.eyJ[{_B64URL}]{{2,4096}}+\.[{_B64URL}]{{8,1024}}+(?![\w-])",
+        rf"(?<![\w-])eyJ[{_B64URL}]{{8,4096}}+\.eyJ[{_B64URL}]{{2,8192}}+\.[{_B64URL}]{{8,2048}}+(?![\w-])",
     ),
+    # A JWT written in base64 once more ("eyJ" encodes as "ZXlK"), as some configs store them.
+    token("jwt_base64", ("ZXlK",), r"[A-Za-z0-9+/]{100,8192}+={0,2}", tail=r"(?![A-Za-z0-9+/=])"),
     token("gateway_api_key", ("sgw-",), r"[0-9a-f]{12}-[A-Za-z0-9_-]{43}", tail=r"(?![A-Za-z0-9_-])"),
 )

