@@ -33,11 +33,12 @@ BUILD_DIR ?= .aws-sam/build
 # Extra deploy parameters, e.g. PARAMETERS="PiiFloor=block SnapStart=true".
 PARAMETERS ?=
 
-.PHONY: help dev install install-dev test lint typecheck pytest sam-check sam-tools build deploy lock \
+.PHONY: help dev keys install install-dev test lint typecheck pytest sam-check sam-tools build deploy lock \
 	bench load clean
 
 help:
 	@echo "make dev        run the gateway locally (moto + echo provider + uvicorn on :$${GATEWAY_PORT:-3000})"
+	@echo "make keys ARGS=\"create --name alice\"   manage API keys of the running make dev (list, revoke <id>)"
 	@echo "make test       lint, type-check and run every test suite"
 	@echo "make build      sam build for ARCH=$(ARCH) (arm64 or x86_64: parameter and wheels together)"
 	@echo "make deploy     make build, then sam deploy with the same ARCH (PARAMETERS=\"Name=value ...\")"
@@ -65,6 +66,9 @@ install: $(VENV)/.test
 
 dev: $(VENV)/.dev
 	$(PY) -m dev.serve
+
+keys: $(VENV)/.dev
+	@$(PY) -m dev.keys $(ARGS)
 
 lint: $(VENV)/.test
 	$(PY) -m ruff check .

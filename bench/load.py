@@ -3,7 +3,7 @@
     python -m bench.load [--concurrency 200] [--rounds 5] [--tokens 24] [--delay-ms 20]
                          [--max-seconds 100] [--json OUT.json]
 
-Three child processes: moto's server (DynamoDB + Secrets Manager, seeded with dev/aws.py), the
+Three child processes: moto's server (`dev/moto_server.py --threaded`, seeded with dev/aws.py), the
 tests' FakeUpstream serving every request a stream of `--tokens` numbered tokens `--delay-ms`
 apart, and the gateway (`gateway.asgi:app` under uvicorn, configured by environment as under
 the web adapter, access log off as in run.sh; auth, the usage update and PII mode `obfuscate` on).
@@ -357,7 +357,12 @@ def main() -> None:
         work = Path(tmp)
         env = _env()
         moto = start(
-            started, work, "moto", ["-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"], "/moto-api/", env
+            started,
+            work,
+            "moto",
+            ["-m", "dev.moto_server", "--port", "{port}", "--threaded"],
+            "/moto-api/",
+            env,
         )
         seeded = seed_moto(moto.url, PROVIDER_KEYS).seeded
         upstream = start(

@@ -676,7 +676,7 @@ def main() -> None:
             "/v1/chat/completions",
         )
         moto = fleet.start(
-            "moto", ["-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"], SIDE_CORE, "/moto-api/"
+            "moto", ["-m", "dev.moto_server", "--port", "{port}", "--threaded"], SIDE_CORE, "/moto-api/"
         )
         moto_aws = seed_moto(moto.url, PROVIDER_KEYS)
         seeded = moto_aws.seeded

@@ -1,7 +1,7 @@
 """Added latency of one web search round, measured against the same gateway without it.
 
-Everything on loopback in one process: moto (DynamoDB, Secrets Manager), the fake
-provider from tests/fakes/upstream.py and the fake SearXNG from
+Everything on loopback: moto (DynamoDB, Secrets Manager) in its own process, and in
+this one the fake provider from tests/fakes/upstream.py and the fake SearXNG from
 tests/fakes/search_backends.py, the gateway under uvicorn. For each request the
 provider is scripted either to answer at once (search off) or to call
 `web_search` once and then answer (one round). The difference between the two
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import statistics
 import time
@@ -24,8 +23,9 @@ import httpx
 
 from bench.common import pct, seed_moto
 from dev import aws as dev_aws
-from dev.moto_server import SerialMotoServer
+from dev.moto_server import start_moto
 from dev.ports import free_port
+from dev.processes import wait_ready
 from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.services import build_services
@@ -42,10 +42,10 @@ def main() -> None:
     os.environ.update(
         {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"}
     )
-    moto = SerialMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
-    moto.start()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    endpoint = "http://{}:{}".format(*moto.get_host_and_port())
+    port = free_port()
+    moto = start_moto(port)
+    wait_ready(moto)
+    endpoint = f"http://127.0.0.1:{port}"
     moto_aws = seed_moto(endpoint, {"openai": "sk-bench"})
     seeded = moto_aws.seeded
     upstream, searxng = FakeUpstream().start(), FakeSearxng().start()
@@ -55,7 +55,7 @@ def main() -> None:
         providers_secret=dev_aws.PROVIDERS_SECRET,
         base_urls={"openai": upstream.base_url},
         search_backend="searxng",
-        searxng_url=searxng.url,
+        search_url=searxng.url,
         default_rpm=10**6,
     )
     audit_sink = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the gateway below

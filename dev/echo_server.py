@@ -2,11 +2,13 @@
 
 It answers every chat completion by repeating the last user message, word by
 word when streaming, so a new user can see streaming, masking and restoring work
-without any provider key. `make dev` starts it on loopback; it is never deployed.
+without any provider key. `make dev` starts it on loopback as its own process
+(`python -m dev.echo_server --port N`); it is never deployed.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import time
@@ -18,6 +20,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from dev.processes import Child, exit_with_parent, start
 
 WORD_DELAY_S = 0.03
 
@@ -100,3 +104,22 @@ async def chat_completions(request: Request) -> Response:
 
 
 app = Starlette(routes=[Route("/v1/chat/completions", chat_completions, methods=["POST"])])
+
+
+def start_echo(port: int) -> Child:
+    """Start the echo provider as a child process (call `wait_ready` before use)."""
+    return start("echo provider", "dev.echo_server", ["--port", str(port)], port=port)
+
+
+def main() -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(prog="python -m dev.echo_server", description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    exit_with_parent()
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()

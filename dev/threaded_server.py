@@ -1,7 +1,8 @@
 """An ASGI app served by uvicorn on a loopback port in a background thread.
 
-Used for the echo provider in `make dev` and for the gateway and fake providers in
-tests and benchmarks: real sockets, real HTTP, in one process.
+Used for the gateway and the fake providers in tests and benchmarks: real sockets,
+real HTTP, in the test's process. (`make dev` runs its servers as processes:
+`dev/processes.py`.)
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Shared fixtures: moto over HTTP, the fake provider, and a gateway under uvicorn.
 
-Everything talks over real loopback sockets: boto3 reaches moto's server through
-its endpoint URL, the gateway reaches the fake provider through httpx, and tests
-reach the gateway with httpx or the official openai SDK.
+Everything talks over real loopback sockets: boto3 reaches moto's server (its own
+process, started the way `make dev` starts it: `dev/moto_server.py`, serial, so
+conditional updates are atomic) through its endpoint URL, the gateway reaches the
+fake provider through httpx, and tests reach the gateway with httpx or the
+official openai SDK.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from dev import aws as dev_aws
-from dev.moto_server import SerialMotoServer
+from dev.moto_server import start_moto
 from dev.ports import free_port  # re-exported: tests import it from here
+from dev.processes import wait_ready
 from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.services import build_services
@@ -93,11 +96,11 @@ def moto_endpoint() -> Iterator[str]:
             "AWS_SECRET_ACCESS_KEY": "testing",
         }
     )
-    server = SerialMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    port = free_port()
+    moto = start_moto(port)
+    wait_ready(moto)
+    yield f"http://127.0.0.1:{port}"
+    moto.stop()
 
 
 @pytest.fixture
@@ -194,10 +197,14 @@ def gateway_factory(
     servers: list[ThreadedServer] = []
     seeded = dev_aws.seed(aws.dynamodb, aws.secretsmanager, provider_keys=PROVIDER_KEYS, admin_key=ADMIN_KEY)
 
-    def make(**overrides: Any) -> Gateway:
+    def make(extra_detectors: tuple[Any, ...] = (), **overrides: Any) -> Gateway:
         settings = gateway_settings(upstream.base_url, **overrides)
         services = build_services(
-            settings, dynamodb=aws.dynamodb, secretsmanager=aws.secretsmanager, audit_stream=audit_log
+            settings,
+            dynamodb=aws.dynamodb,
+            secretsmanager=aws.secretsmanager,
+            audit_stream=audit_log,
+            extra_detectors=extra_detectors,
         )
         server = ThreadedServer(create_app(settings, services), name="gateway").start()
         servers.append(server)

@@ -29,6 +29,7 @@ from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.services import build_services
 from tests.conftest import Gateway
+from tests.fakes.search_backends import FakeSearxng
 from tests.fakes.upstream import FakeUpstream, Reply, Stream
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,7 +185,8 @@ def test_obfuscate_streams_the_restored_answer_beside_what_the_provider_saw(
     )
     open_playground(page, f"{gateway.url}/playground", gateway.api_key)
     Select(page.find_element(By.ID, "pii")).select_by_value("obfuscate")
-    page.find_element(By.ID, "web-search").click()  # on by default, like the API
+    search = page.find_element(By.ID, "web-search")  # no search backend here: not offered
+    assert not search.is_selected() and not search.is_enabled()
     page.find_element(By.ID, "prompt").send_keys(PROMPT)
     page.find_element(By.ID, "send").click()
 
@@ -245,6 +247,34 @@ def test_obfuscate_streams_the_restored_answer_beside_what_the_provider_saw(
     shot = screenshot(page, "playground.png")
     assert shot.stat().st_size > 10_000
     assert_nothing_kept_or_fetched(page, gateway.url, gateway.api_key)
+
+
+def test_starts_on_a_model_that_answers_and_offers_search_only_with_a_backend(
+    page: WebDriver,
+    gateway_factory: Callable[..., Gateway],
+    upstream: FakeUpstream,
+    fake_searxng: FakeSearxng,
+) -> None:
+    # A fresh `make dev`: no provider key, only the echo model can answer.
+    bare = gateway_factory(
+        providers_secret=None, provider_keys_env={}, local_echo=True, local_echo_url=upstream.base_url
+    )
+    page.get(f"{bare.url}/playground")
+    wait(page, lambda d: d.execute_script("return document.documentElement.dataset.ready === 'true'"))
+    page.find_element(By.ID, "api-key").send_keys(bare.api_key)
+    page.find_element(By.ID, "connect").click()
+    wait(page, lambda d: d.find_element(By.ID, "model").is_enabled())
+    models = Select(page.find_element(By.ID, "model"))
+    assert [o.get_attribute("value") for o in models.options] == ["local/echo"]
+    search = page.find_element(By.ID, "web-search")
+    assert not search.is_selected() and not search.is_enabled()
+    turn = ask(page, "Hello there", pii="obfuscate")
+    assert text_of(turn, ".pane.answer pre") == "echo: Hello there"
+
+    searching = gateway_factory(search_backend="searxng", search_url=fake_searxng.url)
+    open_playground(page, f"{searching.url}/playground", searching.api_key)
+    search = page.find_element(By.ID, "web-search")
+    assert search.is_selected() and search.is_enabled()
 
 
 def test_a_secret_is_refused_with_its_reason(

@@ -106,6 +106,9 @@ class FakeUpstream:
         self.streams_closed = threading.Event()
         self.streams_finished = 0
         self.default: Behaviour | None = None  # what an empty queue answers (None: an echo)
+        # Each reset starts a new generation: a slow stream left over from an earlier test
+        # (its caller gone, uvicorn dropping its writes) stops and counts for nobody.
+        self._generation = 0
         self.app = Starlette(routes=[Route("/v1/chat/completions", self._chat, methods=["POST"])])
         self._server = ThreadedServer(self.app, name="fake-upstream")
 
@@ -114,6 +117,7 @@ class FakeUpstream:
         return f"{self._server.url}/v1"
 
     def reset(self) -> None:
+        self._generation += 1
         self.script.clear()
         self.received.clear()
         self.streams_closed.clear()
@@ -155,6 +159,7 @@ class FakeUpstream:
         return StreamingResponse(self._events(body, behaviour), media_type="text/event-stream")
 
     async def _raw(self, raw: Raw) -> AsyncIterator[bytes]:
+        generation = self._generation
         try:
             for i, piece in enumerate(raw.chunks):
                 if raw.reset_after is not None and i == raw.reset_after:
@@ -162,9 +167,12 @@ class FakeUpstream:
                 yield piece
                 if raw.delay_s:
                     await asyncio.sleep(raw.delay_s)
+                if generation != self._generation:
+                    return
             self.streams_finished += 1
         finally:
-            self.streams_closed.set()
+            if generation == self._generation:
+                self.streams_closed.set()
 
     async def _events(self, body: dict[str, Any], stream: Stream) -> AsyncIterator[bytes]:
         base = {
@@ -178,6 +186,7 @@ class FakeUpstream:
             payload = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
             return f"data: {json.dumps(payload)}\n\n".encode()
 
+        generation = self._generation
         try:
             yield chunk({"role": "assistant", "content": ""})
             for piece in stream.reasoning:
@@ -196,6 +205,8 @@ class FakeUpstream:
                     await asyncio.to_thread(stream.hold_after_first.wait, 10)
                 if stream.delay_s:
                     await asyncio.sleep(stream.delay_s)
+                if generation != self._generation:
+                    return
             for index, call in enumerate(stream.tool_calls or []):
                 arguments = call["function"]["arguments"]
                 half = len(arguments) // 2
@@ -216,7 +227,8 @@ class FakeUpstream:
                 yield b"data: [DONE]\n\n"
             self.streams_finished += 1
         finally:
-            self.streams_closed.set()
+            if generation == self._generation:
+                self.streams_closed.set()
 
 
 def _last_user_text(body: dict[str, Any]) -> str:

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import json
 
-import httpx
-
 from gateway.upstream.payload import DEFAULT_PERSONA
 from tests.conftest import PROVIDER_KEYS, Gateway
 from tests.fakes.upstream import FakeUpstream, Reply
+from tests.helpers import chat_body, post_chat
 
-CHAT = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
-
-
-def post(gateway: Gateway, body: dict[str, object], **headers: str) -> httpx.Response:
-    return httpx.post(f"{gateway.api}/chat/completions", headers={**gateway.headers(), **headers}, json=body)
+CHAT = chat_body()
 
 
 def test_completion_shape_and_upstream_request(gateway: Gateway, upstream: FakeUpstream) -> None:
-    response = post(gateway, CHAT)
+    response = post_chat(gateway, CHAT)
     body = response.json()
     assert response.status_code == 200
     assert body["object"] == "chat.completion" and body["model"] == "openai/gpt-4o-mini"
@@ -47,7 +42,7 @@ def test_unknown_fields_are_never_forwarded(gateway: Gateway, upstream: FakeUpst
         "top_p": 0.5,
         "seed": 7,
     }
-    assert post(gateway, body).status_code == 200
+    assert post_chat(gateway, body).status_code == 200
     sent = upstream.received[0].json
     assert "metadata_we_do_not_know" not in sent and "web_search" not in sent and "pii" not in sent
     assert sent["messages"][1] == {"role": "user", "content": "hi"}
@@ -55,8 +50,8 @@ def test_unknown_fields_are_never_forwarded(gateway: Gateway, upstream: FakeUpst
 
 
 def test_system_field_replaces_the_default_persona(gateway: Gateway, upstream: FakeUpstream) -> None:
-    post(gateway, {**CHAT, "system": "You are terse."})
-    post(
+    post_chat(gateway, {**CHAT, "system": "You are terse."})
+    post_chat(
         gateway,
         {**CHAT, "messages": [{"role": "system", "content": "Mine."}, {"role": "user", "content": "hi"}]},
     )
@@ -67,12 +62,14 @@ def test_system_field_replaces_the_default_persona(gateway: Gateway, upstream: F
 
 def test_model_mapping_and_alias(gateway_factory, upstream: FakeUpstream) -> None:  # type: ignore[no-untyped-def]
     gateway = gateway_factory(model_map={"google/gemini-2.0-flash-exp": "gemini-2.5-flash"})
-    response = post(gateway, {**CHAT, "model": "google/gemini-2.0-flash-exp", "seed": 3})
+    response = post_chat(gateway, {**CHAT, "model": "google/gemini-2.0-flash-exp", "seed": 3})
     assert response.json()["model"] == "google/gemini-2.0-flash-exp"
     sent = upstream.received[0]
     assert sent.json["model"] == "gemini-2.5-flash" and "seed" not in sent.json
     assert sent.headers["authorization"] == f"Bearer {PROVIDER_KEYS['google']}"
-    response = post(gateway, {**CHAT, "model": "grok/grok-beta", "stop": ["END"], "presence_penalty": 0.5})
+    response = post_chat(
+        gateway, {**CHAT, "model": "grok/grok-beta", "stop": ["END"], "presence_penalty": 0.5}
+    )
     assert response.status_code == 200 and upstream.received[1].json["model"] == "grok-4.3"
     # xAI's reasoning models refuse these with 400.
     assert not {"stop", "presence_penalty"} & set(upstream.received[1].json)
@@ -88,33 +85,39 @@ def test_reasoner_quirks(gateway: Gateway, upstream: FakeUpstream) -> None:
         "top_p": 0.9,
         "tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}],
     }
-    response = post(gateway, body)
+    response = post_chat(gateway, body)
     message = response.json()["choices"][0]["message"]
     assert message == {"role": "assistant", "content": "42", "reasoning_content": "Let me think."}
     sent = upstream.received[0].json
     assert not {"temperature", "top_p", "tools"} & set(sent)
 
 
-def test_tool_calls_pass_through(gateway: Gateway, upstream: FakeUpstream) -> None:
+def test_tool_calls_come_back_with_the_gateways_ids(gateway: Gateway, upstream: FakeUpstream) -> None:
     calls = [{"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": '{"q": "x"}'}}]
     upstream.queue(Reply(content="", tool_calls=calls))
     tools = [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}]
-    response = post(gateway, {**CHAT, "tools": tools, "tool_choice": "auto"})
-    assert response.json()["choices"][0]["message"]["tool_calls"] == calls
+    response = post_chat(gateway, {**CHAT, "tools": tools, "tool_choice": "auto"})
+    (returned,) = response.json()["choices"][0]["message"]["tool_calls"]
+    # The provider's id never reaches the caller; the call itself does.
+    assert returned["id"].startswith("call_") and returned["id"] != "call_1"
+    assert {k: v for k, v in returned.items() if k != "id"} == {
+        k: v for k, v in calls[0].items() if k != "id"
+    }
+    # The caller sends the gateway's id back; it goes upstream as the caller wrote it.
     follow_up = {
         **CHAT,
         "messages": [
             {"role": "user", "content": "hi"},
-            {"role": "assistant", "content": None, "tool_calls": calls},
-            {"role": "tool", "tool_call_id": "call_1", "content": json.dumps({"answer": 1})},
+            {"role": "assistant", "content": None, "tool_calls": [returned]},
+            {"role": "tool", "tool_call_id": returned["id"], "content": json.dumps({"answer": 1})},
         ],
     }
-    assert post(gateway, follow_up).status_code == 200
+    assert post_chat(gateway, follow_up).status_code == 200
     sent = upstream.received[1].json["messages"]
-    assert sent[2]["tool_calls"] == calls and sent[3]["tool_call_id"] == "call_1"
+    assert sent[2]["tool_calls"] == [returned] and sent[3]["tool_call_id"] == returned["id"]
 
 
 def test_content_parts_are_accepted(gateway: Gateway, upstream: FakeUpstream) -> None:
     body = {**CHAT, "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]}
-    assert post(gateway, body).status_code == 200
+    assert post_chat(gateway, body).status_code == 200
     assert upstream.received[0].json["messages"][1]["content"] == [{"type": "text", "text": "hi"}]

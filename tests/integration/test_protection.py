@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import Gateway
 from tests.fakes.upstream import FakeUpstream, Reply, Stream
+from tests.helpers import answer_text, chat_body, post_chat
 
 EMAIL = "jane.doe@example.org"
 PHONE = "+1 415 555 0132"
@@ -27,41 +28,21 @@ PII_PROMPT = f"Write to {EMAIL} or call {PHONE}; card {CARD}, SSN {SSN}."
 PLANTED = (EMAIL, PHONE, CARD, SSN)
 
 
-def chat(gateway: Gateway, content: Any, stream: bool = False, **extra: Any) -> httpx.Response:
-    body = {
-        "model": "openai/gpt-4o-mini",
-        "messages": [{"role": "user", "content": content}],
-        "stream": stream,
-        **extra,
-    }
-    return httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(), json=body, timeout=30)
-
-
 def sent_text(upstream: FakeUpstream) -> str:
     return b"".join(r.body for r in upstream.received).decode()
-
-
-def streamed_text(response: httpx.Response) -> str:
-    out = ""
-    for frame in response.text.split("\n\n"):
-        data = frame.removeprefix("data: ")
-        if data and data != "[DONE]":
-            for choice in json.loads(data).get("choices", []):
-                out += choice["delta"].get("content", "")
-    return out
 
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_obfuscate_masks_upstream_and_restores_for_the_caller(
     gateway: Gateway, upstream: FakeUpstream, stream: bool
 ) -> None:
-    response = chat(gateway, PII_PROMPT, stream=stream, pii="obfuscate")
+    response = post_chat(gateway, chat_body(PII_PROMPT, stream=stream, pii="obfuscate"))
     assert response.status_code == 200
     provider_saw = sent_text(upstream)
     for value in PLANTED:
         assert value not in provider_saw
     assert "[REDACTED_EMAIL_1]" in provider_saw and "[REDACTED_SSN_1]" in provider_saw
-    answer = streamed_text(response) if stream else response.json()["choices"][0]["message"]["content"]
+    answer = answer_text(response)
     assert answer == f"echo: {PII_PROMPT}"
     assert response.headers["x-gateway-pii-mode"] == "obfuscate"
     masked = dict(item.split("=") for item in response.headers["x-gateway-pii-masked"].split(","))
@@ -72,7 +53,7 @@ def test_header_raises_the_mode_and_floors_cannot_be_lowered(
     gateway_factory: Callable[..., Gateway], upstream: FakeUpstream
 ) -> None:
     gateway = gateway_factory(pii_floor="obfuscate")
-    response = chat(gateway, PII_PROMPT, pii="disabled")
+    response = post_chat(gateway, chat_body(PII_PROMPT, pii="disabled"))
     assert response.headers["x-gateway-pii-mode"] == "obfuscate"
     assert EMAIL not in sent_text(upstream)
     response = httpx.post(
@@ -85,7 +66,7 @@ def test_header_raises_the_mode_and_floors_cannot_be_lowered(
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_block_mode_never_calls_the_provider(gateway: Gateway, upstream: FakeUpstream, stream: bool) -> None:
-    response = chat(gateway, PII_PROMPT, stream=stream, pii="block")
+    response = post_chat(gateway, chat_body(PII_PROMPT, stream=stream, pii="block"))
     error = response.json()["error"]
     assert response.status_code == 400 and error["code"] == "pii_detected"
     assert "EMAIL" in error["message"]
@@ -98,7 +79,7 @@ def test_block_mode_never_calls_the_provider(gateway: Gateway, upstream: FakeUps
 def test_secrets_are_refused_in_every_mode(
     gateway: Gateway, upstream: FakeUpstream, pii: str, secret: str
 ) -> None:
-    response = chat(gateway, f"deploy with {secret} please", pii=pii)
+    response = post_chat(gateway, chat_body(f"deploy with {secret} please", pii=pii))
     error = response.json()["error"]
     assert response.status_code == 400 and error["code"] == "secret_detected"
     assert "messages[0]" in error["message"] and secret not in response.text
@@ -130,7 +111,7 @@ def test_secrets_are_refused_in_every_mode(
 def test_every_forwarded_field_is_scanned(
     gateway: Gateway, upstream: FakeUpstream, body_extra: dict[str, Any]
 ) -> None:
-    response = chat(gateway, "hello", **body_extra)
+    response = post_chat(gateway, chat_body("hello", **body_extra))
     assert response.status_code == 400 and response.json()["error"]["code"] == "secret_detected"
     assert upstream.received == []
 
@@ -158,10 +139,10 @@ def test_non_text_parts_refused_unless_allowed(
         {"type": "text", "text": "what is this"},
         {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
     ]
-    response = chat(gateway_factory(), parts)
+    response = post_chat(gateway_factory(), chat_body(parts))
     assert response.status_code == 400 and response.json()["error"]["code"] == "unsupported_content"
     assert upstream.received == []
-    assert chat(gateway_factory(allow_non_text=True), parts).status_code == 200
+    assert post_chat(gateway_factory(allow_non_text=True), chat_body(parts)).status_code == 200
 
 
 @pytest.mark.parametrize("stream", [False, True])
@@ -170,8 +151,8 @@ def test_foreign_values_in_answers_are_redacted(
 ) -> None:
     leak = f"Sure: mail bob.smith@corp-secret.net, key {AWS_KEY}."
     upstream.queue(Stream(pieces=[leak[:12], leak[12:30], leak[30:]]) if stream else Reply(content=leak))
-    response = chat(gateway, "hi", stream=stream, pii="obfuscate")
-    answer = streamed_text(response) if stream else response.json()["choices"][0]["message"]["content"]
+    response = post_chat(gateway, chat_body("hi", stream=stream, pii="obfuscate"))
+    answer = answer_text(response)
     assert "bob.smith@corp-secret.net" not in response.text and AWS_KEY not in response.text
     assert "[REDACTED_EMAIL]" in answer and "[REDACTED_SECRET]" in answer
 
@@ -180,7 +161,7 @@ def test_foreign_secrets_are_redacted_even_when_pii_is_disabled(
     gateway: Gateway, upstream: FakeUpstream
 ) -> None:
     upstream.queue(Reply(content=f"use {OPENAI_KEY}"))
-    response = chat(gateway, "hi", pii="disabled")
+    response = post_chat(gateway, chat_body("hi", pii="disabled"))
     assert OPENAI_KEY not in response.text and "[REDACTED_SECRET]" in response.text
 
 
@@ -193,7 +174,7 @@ def test_scanner_failure_fails_closed(
         raise RuntimeError(f"boom {EMAIL}")
 
     monkeypatch.setattr(masking, "protect_request", explode)
-    response = chat(gateway, PII_PROMPT, pii="obfuscate")
+    response = post_chat(gateway, chat_body(PII_PROMPT, pii="obfuscate"))
     error = response.json()["error"]
     assert response.status_code == 500 and error["code"] == "scanner_error" and EMAIL not in response.text
     assert upstream.received == []
@@ -203,10 +184,10 @@ def test_no_planted_value_in_captured_logs(
     gateway: Gateway, upstream: FakeUpstream, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    chat(gateway, PII_PROMPT, pii="obfuscate")
-    chat(gateway, PII_PROMPT, stream=True, pii="obfuscate")
-    chat(gateway, PII_PROMPT, pii="block")
-    chat(gateway, f"key {AWS_KEY}")
+    post_chat(gateway, chat_body(PII_PROMPT, pii="obfuscate"))
+    post_chat(gateway, chat_body(PII_PROMPT, stream=True, pii="obfuscate"))
+    post_chat(gateway, chat_body(PII_PROMPT, pii="block"))
+    post_chat(gateway, chat_body(f"key {AWS_KEY}"))
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for value in (*PLANTED, AWS_KEY, gateway.api_key):
         assert value not in logged
@@ -216,9 +197,9 @@ def test_no_planted_value_in_captured_logs(
 def test_show_upstream_is_opt_in_and_holds_only_placeholders(
     gateway: Gateway, upstream: FakeUpstream, stream: bool
 ) -> None:
-    plain = chat(gateway, PII_PROMPT, stream=stream, pii="obfuscate")
+    plain = post_chat(gateway, chat_body(PII_PROMPT, stream=stream, pii="obfuscate"))
     assert "upstream_request" not in plain.text
-    shown = chat(gateway, PII_PROMPT, stream=stream, pii="obfuscate", show_upstream=True)
+    shown = post_chat(gateway, chat_body(PII_PROMPT, stream=stream, pii="obfuscate", show_upstream=True))
     if stream:
         first = json.loads(shown.text.split("\n\n")[0].removeprefix("data: "))
         view = first["upstream_request"]

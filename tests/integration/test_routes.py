@@ -12,16 +12,9 @@ from gateway.keys.format import generate_key
 from gateway.keys.store import KeyStore
 from tests.conftest import Gateway
 from tests.fakes.upstream import FakeUpstream
+from tests.helpers import error_of
 
 CHAT = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
-
-
-def error_of(response: httpx.Response) -> dict[str, Any]:
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"message", "type", "param", "code"}
-    assert response.headers["x-request-id"].startswith("req_")
-    error: dict[str, Any] = body["error"]
-    return error
 
 
 def test_health_needs_no_key(gateway: Gateway) -> None:
@@ -56,6 +49,7 @@ def test_model_ids_with_a_slash_raw_or_encoded(gateway: Gateway, path: str) -> N
         "object": "model",
         "created": 1700000000,
         "owned_by": "openai",
+        "web_search": False,  # no search backend configured here
     }
 
 

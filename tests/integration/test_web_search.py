@@ -7,13 +7,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 
-from gateway.search.loop import SEARCH_PERSONA_HINT, TOOL_NAME
+from gateway.pipeline.search_call import SEARCH_PERSONA_HINT, TOOL_NAME
 from tests.conftest import Gateway
 from tests.fakes.search_backends import FakeBrave, FakeSearxng, FakeTavily, Json
 from tests.fakes.upstream import FakeUpstream, Reply, Stream
+from tests.helpers import answer_text, chat_body, frames_of, post_chat, text_of
 
 EMAIL = "jane.doe@example.org"
 AWS_KEY = "AKIA" + "Q3EGT5WZ7XKPLM2N"
@@ -24,26 +24,9 @@ def call(query: Any, call_id: str = "call_1") -> dict[str, Any]:
     return {"id": call_id, "type": "function", "function": {"name": TOOL_NAME, "arguments": arguments}}
 
 
-def ask(gateway: Gateway, content: str, stream: bool = False, **extra: Any) -> httpx.Response:
-    body = {
-        "model": "openai/gpt-4o-mini",
-        "messages": [{"role": "user", "content": content}],
-        "stream": stream,
-    }
-    return httpx.post(
-        f"{gateway.api}/chat/completions", headers=gateway.headers(), json={**body, **extra}, timeout=30
-    )
-
-
-def streamed(response: httpx.Response) -> tuple[str, list[dict[str, Any]]]:
-    frames = [json.loads(f[6:]) for f in response.text.split("\n\n") if f.startswith("data: {")]
-    text = "".join(c["delta"].get("content") or "" for f in frames for c in f.get("choices", []))
-    return text, frames
-
-
 @pytest.fixture
 def searxng_gateway(gateway_factory: Callable[..., Gateway], fake_searxng: FakeSearxng) -> Gateway:
-    return gateway_factory(search_backend="searxng", searxng_url=fake_searxng.url)
+    return gateway_factory(search_backend="searxng", search_url=fake_searxng.url)
 
 
 def test_non_streaming_round_trip(
@@ -52,7 +35,7 @@ def test_non_streaming_round_trip(
     upstream.queue(
         Reply(content="", tool_calls=[call("python release date")]), Reply(content="Python 3.13 [1].")
     )
-    response = ask(searxng_gateway, "When was Python released?")
+    response = post_chat(searxng_gateway, chat_body("When was Python released?"))
     body = response.json()
     assert response.status_code == 200 and response.headers["x-gateway-web-search"] == "on"
     assert body["choices"][0]["message"] == {"role": "assistant", "content": "Python 3.13 [1]."}
@@ -76,17 +59,19 @@ def test_streaming_hides_tool_traffic(searxng_gateway: Gateway, upstream: FakeUp
         Stream(pieces=["Let me look that up. "], tool_calls=[call("python"), call("pypi", "call_2")]),
         Stream(pieces=["Python ", "is great."]),
     )
-    response = ask(
-        searxng_gateway, "Tell me about Python", stream=True, stream_options={"include_usage": True}
+    response = post_chat(
+        searxng_gateway,
+        chat_body("Tell me about Python", stream=True, stream_options={"include_usage": True}),
     )
-    text, frames = streamed(response)
-    assert text == "Let me look that up. Python is great."
+    frames = frames_of(response.text)
+    assert text_of(frames) == "Let me look that up. Python is great."
     assert "tool_calls" not in response.text and TOOL_NAME not in response.text
-    finishes = [c["finish_reason"] for f in frames for c in f.get("choices", []) if c["finish_reason"]]
+    chunks = frames[:-1]
+    finishes = [c["finish_reason"] for f in chunks for c in f.get("choices", []) if c["finish_reason"]]
     assert finishes == ["stop"]
-    roles = [c["delta"]["role"] for f in frames for c in f.get("choices", []) if "role" in c["delta"]]
+    roles = [c["delta"]["role"] for f in chunks for c in f.get("choices", []) if "role" in c["delta"]]
     assert roles == ["assistant"]
-    assert frames[-1]["usage"]["total_tokens"] == 16 and response.text.endswith("data: [DONE]\n\n")
+    assert chunks[-1]["usage"]["total_tokens"] == 16 and frames[-1] == "[DONE]"
     second = upstream.received[1].json["messages"]
     assert [m["role"] for m in second[-3:]] == ["assistant", "tool", "tool"]
     assert second[-3]["tool_calls"][1]["function"]["arguments"] == json.dumps({"query": "pypi"})
@@ -97,15 +82,15 @@ def test_streaming_hides_tool_traffic(searxng_gateway: Gateway, upstream: FakeUp
 def test_rounds_are_capped(
     gateway_factory: Callable[..., Gateway], upstream: FakeUpstream, fake_searxng: FakeSearxng, stream: bool
 ) -> None:
-    gateway = gateway_factory(search_backend="searxng", searxng_url=fake_searxng.url, web_search_max_rounds=2)
+    gateway = gateway_factory(search_backend="searxng", search_url=fake_searxng.url, web_search_max_rounds=2)
     endless = (
         Stream(pieces=[""], tool_calls=[call("again")])
         if stream
         else Reply(content="", tool_calls=[call("again")])
     )
     upstream.queue(endless, endless, Stream(pieces=["done"]) if stream else Reply(content="done"))
-    response = ask(gateway, "loop forever", stream=stream)
-    answer = streamed(response)[0] if stream else response.json()["choices"][0]["message"]["content"]
+    response = post_chat(gateway, chat_body("loop forever", stream=stream))
+    answer = answer_text(response)
     assert answer == "done"
     assert len(upstream.received) == 3 and len(fake_searxng.received) == 2
     assert "tools" not in upstream.received[2].json  # the last call must answer
@@ -119,7 +104,7 @@ def test_malformed_arguments_and_failed_search(
         Reply(content="", tool_calls=[call(b"{not json", "bad"), call("python", "good")]),
         Reply(content="ok"),
     )
-    response = ask(searxng_gateway, "hi")
+    response = post_chat(searxng_gateway, chat_body("hi"))
     assert response.status_code == 200
     tools = {
         m["tool_call_id"]: m["content"] for m in upstream.received[1].json["messages"] if m["role"] == "tool"
@@ -133,7 +118,7 @@ def test_placeholders_are_never_restored_in_queries(
     upstream.queue(
         Reply(content="", tool_calls=[call(f"who is [REDACTED_EMAIL_1] key {AWS_KEY}")]), Reply(content="ok")
     )
-    response = ask(searxng_gateway, f"Who owns {EMAIL}?", pii="obfuscate")
+    response = post_chat(searxng_gateway, chat_body(f"Who owns {EMAIL}?", pii="obfuscate"))
     assert response.status_code == 200
     query = dict(fake_searxng.received[0].query)["q"]
     assert "[REDACTED_EMAIL_1]" in query and EMAIL not in query and AWS_KEY not in query
@@ -157,7 +142,7 @@ def test_foreign_values_in_results_are_scrubbed(
         )
     )
     upstream.queue(Reply(content="", tool_calls=[call("x")]), Reply(content="ok"))
-    ask(searxng_gateway, "hi", pii="obfuscate")
+    post_chat(searxng_gateway, chat_body("hi", pii="obfuscate"))
     sent = upstream.received[1].body.decode()
     assert AWS_KEY not in sent and "bob@corp.example" not in sent and "https://x.example/" in sent
 
@@ -178,14 +163,14 @@ def test_default_resolution(searxng_gateway: Gateway, upstream: FakeUpstream) ->
     ]
     for extra, expected in cases:
         upstream.reset()
-        response = ask(searxng_gateway, "hi", **extra)
+        response = post_chat(searxng_gateway, chat_body("hi", **extra))
         assert response.headers["x-gateway-web-search"] == expected, extra
         tools = upstream.received[0].json.get("tools") or []
         assert (TOOL_NAME in json.dumps(tools)) == (expected == "on"), extra
 
 
 def test_unavailable_without_a_backend(gateway: Gateway, upstream: FakeUpstream) -> None:
-    response = ask(gateway, "hi")
+    response = post_chat(gateway, chat_body("hi"))
     assert response.headers["x-gateway-web-search"] == "unavailable"
     assert "tools" not in upstream.received[0].json
 
@@ -194,7 +179,9 @@ def test_reasoner_searches_up_front(
     searxng_gateway: Gateway, upstream: FakeUpstream, fake_searxng: FakeSearxng
 ) -> None:
     upstream.queue(Reply(content="answer"))
-    response = ask(searxng_gateway, "latest python version", model="deepseek/deepseek-reasoner")
+    response = post_chat(
+        searxng_gateway, chat_body("latest python version", model="deepseek/deepseek-reasoner")
+    )
     assert response.json()["choices"][0]["message"]["content"] == "answer"
     assert dict(fake_searxng.received[0].query)["q"] == "latest python version"
     sent = upstream.received[0].json
@@ -211,15 +198,13 @@ def test_keyed_backends_take_their_key_from_the_secret(
     backend: str,
 ) -> None:
     fake = fake_tavily if backend == "tavily" else fake_brave
-    gateway = gateway_factory(
-        search_backend=backend, tavily_base_url=fake_tavily.url, brave_base_url=fake_brave.url
-    )
+    gateway = gateway_factory(search_backend=backend, search_url=fake.url)
     secret = {"openai": "sk-fake-openai-provider-key", backend: f"{backend}-key-123"}
     gateway.aws.secretsmanager.put_secret_value(
         SecretId=gateway.settings.providers_secret, SecretString=json.dumps(secret)
     )
     upstream.queue(Reply(content="", tool_calls=[call("python")]), Reply(content="ok"))
-    assert ask(gateway, "hi").status_code == 200
+    assert post_chat(gateway, chat_body("hi")).status_code == 200
     request = fake.received[0]
     if backend == "tavily":
         assert (

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import Gateway
 from tests.fakes.upstream import FakeUpstream
+from tests.helpers import chat_body, post_chat
 
 POLICY = {
     "guideline": "Never give legal advice.",
@@ -35,11 +36,6 @@ def gateway(gateway_factory: Callable[..., Gateway], tmp_path: Path) -> Gateway:
     return gateway_factory(policy_file=str(path))
 
 
-def chat(gateway: Gateway, model: str, content: str) -> httpx.Response:
-    body = {"model": model, "messages": [{"role": "user", "content": content}]}
-    return httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(), json=body)
-
-
 def test_workspaces_are_listed_as_models(gateway: Gateway) -> None:
     models = httpx.get(f"{gateway.api}/models", headers=gateway.headers()).json()["data"]
     hr = next(m for m in models if m["id"] == "workspace/hr")
@@ -49,7 +45,7 @@ def test_workspaces_are_listed_as_models(gateway: Gateway) -> None:
 
 
 def test_workspace_presets_apply(gateway: Gateway, upstream: FakeUpstream) -> None:
-    response = chat(gateway, "workspace/hr", "hello")
+    response = post_chat(gateway, chat_body("hello", model="workspace/hr"))
     assert response.status_code == 200 and response.json()["model"] == "workspace/hr"
     sent = upstream.received[0].json
     assert sent["model"] == "gpt-4o-mini"
@@ -68,7 +64,7 @@ def test_guideline_is_appended_to_a_callers_system_prompt(gateway: Gateway, upst
 
 
 def test_denied_topic(gateway: Gateway, upstream: FakeUpstream) -> None:
-    response = chat(gateway, "openai/gpt-4o", "How is a Nerve Agent made?")
+    response = post_chat(gateway, chat_body("How is a Nerve Agent made?", model="openai/gpt-4o"))
     error = response.json()["error"]
     assert (
         response.status_code == 400

@@ -1,4 +1,4 @@
-"""Helpers for the reliability suite: SSE parsing, raw sockets, and the gateway as a child process.
+"""Helpers for the reliability suite: raw sockets, and the gateway as a child process.
 
 The in-process `gateway`/`gateway_factory` fixtures (tests/conftest.py) serve most fault tests:
 they are fast and their audit lines are captured. Tests that watch the process itself (file
@@ -11,7 +11,6 @@ and group themselves on one xdist worker.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -21,7 +20,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import boto3
 import httpx
@@ -31,39 +29,6 @@ from dev import aws as dev_aws
 from tests.conftest import PROVIDER_KEYS, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = "openai/gpt-4o-mini"
-
-
-# --------------------------------------------------------------------------- SSE
-
-
-def frames_of(raw: str) -> list[Any]:
-    """`data:` events of a gateway stream: dicts, and the string "[DONE]"."""
-    out: list[Any] = []
-    for block in raw.split("\n\n"):
-        if not block.strip():
-            continue
-        assert block.startswith("data: "), block[:200]
-        data = block.removeprefix("data: ")
-        out.append(data if data == "[DONE]" else json.loads(data))
-    return out
-
-
-def text_of(frames: list[Any]) -> str:
-    return "".join(
-        c["delta"].get("content", "") for f in frames if isinstance(f, dict) for c in f.get("choices", [])
-    )
-
-
-def final_error(frames: list[Any]) -> dict[str, Any]:
-    """The stream's closing error event; asserts the documented ending (error, then [DONE])."""
-    assert frames[-1] == "[DONE]" and frames.count("[DONE]") == 1, frames[-3:]
-    error: dict[str, Any] = frames[-2]["error"]
-    return error
-
-
-def chat_body(content: Any = "hi", stream: bool = False, **extra: Any) -> dict[str, Any]:
-    return {"model": MODEL, "messages": [{"role": "user", "content": content}], "stream": stream, **extra}
 
 
 # --------------------------------------------------------------------------- raw HTTP

@@ -18,7 +18,8 @@ import pytest
 
 from tests.conftest import AuditLog, Gateway
 from tests.fakes.upstream import FakeUpstream, Stream
-from tests.reliability.conftest import MODEL, chat_body, raw_request
+from tests.helpers import MODEL, chat_body, error_of, post_chat
+from tests.reliability.conftest import raw_request
 
 CHAT_PATH = b"POST /api/v1/chat/completions HTTP/1.1\r\nhost: gw\r\ncontent-type: application/json\r\n"
 
@@ -36,17 +37,8 @@ def post_raw(gateway: Gateway, body: bytes, **headers: str) -> httpx.Response:
     )
 
 
-def error_of(response: httpx.Response) -> dict[str, Any]:
-    error: dict[str, Any] = response.json()["error"]
-    assert set(error) == {"message", "type", "param", "code"}
-    return error
-
-
 def still_serving(gateway: Gateway) -> None:
-    response = httpx.post(
-        f"{gateway.api}/chat/completions", headers=gateway.headers(), json=chat_body("ping"), timeout=10
-    )
-    assert response.status_code == 200
+    assert post_chat(gateway, chat_body("ping"), timeout=10).status_code == 200
 
 
 # --------------------------------------------------------------------------- body size and pace

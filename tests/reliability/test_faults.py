@@ -19,12 +19,18 @@ import pytest
 
 from tests.conftest import AuditLog, Gateway, free_port
 from tests.fakes.upstream import FakeUpstream, Raw, Reply, Status, Stream
-from tests.reliability.conftest import DroppingServer, chat_body, final_error, frames_of, text_of
+from tests.helpers import chat_body, final_error, frames_of, text_of
+from tests.reliability.conftest import DroppingServer
 
-# Small budgets, so a hang would show as a failed timing assertion, not a slow suite.
+# Small budgets against long faults: a fault lasts FAULT_S (or longer), and a request that
+# gave up in time ends before WELL_BEFORE_S, many seconds before the fault would have
+# ended but also many seconds after the budget, so a loaded machine cannot fail the test.
+# Exact waits (backoff, Retry-After, deadlines) are asserted without clocks in
+# tests/unit/test_upstream_client.py.
 IDLE_S = 0.8  # generous: CI machines are shared, and a late first chunk must not look idle
 DEADLINE_S = 3.0
-SLACK_S = 1.0
+FAULT_S = 20.0
+WELL_BEFORE_S = 10.0
 
 
 @pytest.fixture
@@ -74,12 +80,12 @@ def assert_audit(
 def test_trickle_slower_than_the_idle_timeout_ends_the_stream(
     fast: Gateway, upstream: FakeUpstream, audit_log: AuditLog
 ) -> None:
-    upstream.queue(Stream(pieces=["one ", "two ", "three"], delay_s=IDLE_S * 4))
+    upstream.queue(Stream(pieces=["one ", "two ", "three"], delay_s=FAULT_S))
     response, elapsed = post(fast, chat_body(stream=True))
     frames = frames_of(response.text)
     assert response.status_code == 200 and text_of(frames) == "one "
     assert final_error(frames)["code"] == "upstream_timeout"
-    assert elapsed < IDLE_S + SLACK_S
+    assert elapsed < WELL_BEFORE_S
     assert len(upstream.received) == 1  # the answer had started: no retry
     assert_audit(
         audit_of(audit_log, response), status=504, code="upstream_timeout", upstream_status=200, stream=True
@@ -106,12 +112,12 @@ def test_trickle_within_idle_but_past_the_deadline_is_cut_at_the_deadline(
     gateway_factory: Callable[..., Gateway], upstream: FakeUpstream, audit_log: AuditLog
 ) -> None:
     gateway = gateway_factory(idle_timeout_s=IDLE_S, deadline_s=1)
-    upstream.queue(Stream(pieces=["x "] * 40, delay_s=0.1))  # 4 s of tokens, 1 s deadline
+    upstream.queue(Stream(pieces=["x "] * 200, delay_s=0.1))  # 20 s of tokens, 1 s deadline
     response, elapsed = post(gateway, chat_body(stream=True))
     frames = frames_of(response.text)
     assert final_error(frames)["code"] == "upstream_timeout"
-    assert 0 < len(text_of(frames)) < 80
-    assert elapsed < 1 + SLACK_S
+    assert 0 < len(text_of(frames)) < 200  # cut well before the provider's end (400)
+    assert elapsed < WELL_BEFORE_S
     assert_audit(
         audit_of(audit_log, response), status=504, code="upstream_timeout", upstream_status=200, stream=True
     )
@@ -123,23 +129,22 @@ def test_silence_before_headers_longer_than_idle_is_a_504_without_retry(
 ) -> None:
     from tests.fakes.upstream import Hang
 
-    upstream.queue(Hang(IDLE_S * 3))
+    upstream.queue(Hang(FAULT_S))
     response, elapsed = post(fast, chat_body())
     assert response.status_code == 504 and response.json()["error"]["code"] == "upstream_timeout"
-    assert elapsed < IDLE_S + SLACK_S and len(upstream.received) == 1
+    assert elapsed < WELL_BEFORE_S and len(upstream.received) == 1
     assert_audit(
         audit_of(audit_log, response), status=504, code="upstream_timeout", upstream_status=None, stream=False
     )
-    time.sleep(IDLE_S * 2)  # let the fake finish its hang before the health check reuses it
     assert_healthy(fast, upstream)
 
 
 def test_non_stream_body_stalling_past_idle_is_a_504(
     fast: Gateway, upstream: FakeUpstream, audit_log: AuditLog
 ) -> None:
-    upstream.queue(Raw([b'{"id": "chatcmpl-x", ', b'"choices": []}'], delay_s=IDLE_S * 3))
+    upstream.queue(Raw([b'{"id": "chatcmpl-x", ', b'"choices": []}'], delay_s=FAULT_S))
     response, elapsed = post(fast, chat_body())
-    assert elapsed < IDLE_S + SLACK_S
+    assert elapsed < WELL_BEFORE_S
     assert response.status_code == 504 and response.json()["error"]["code"] == "upstream_timeout"
 
 
@@ -147,13 +152,12 @@ def test_non_stream_body_stalling_past_idle_fails_fast_and_is_audited(
     fast: Gateway, upstream: FakeUpstream, audit_log: AuditLog
 ) -> None:
     """The stall ends within the idle timeout and the audit record says why."""
-    upstream.queue(Raw([b'{"id": "chatcmpl-x", ', b'"choices": []}'], delay_s=IDLE_S * 3))
+    upstream.queue(Raw([b'{"id": "chatcmpl-x", ', b'"choices": []}'], delay_s=FAULT_S))
     response, elapsed = post(fast, chat_body())
-    assert elapsed < IDLE_S + SLACK_S
+    assert elapsed < WELL_BEFORE_S
     assert response.status_code == 504
     record = audit_of(audit_log, response)
     assert record["action"] == "upstream_error" and record["status"] == response.status_code
-    time.sleep(IDLE_S * 3)
     assert_healthy(fast, upstream)
 
 
@@ -171,7 +175,7 @@ def test_one_enormous_sse_chunk_passes_intact(
     response, elapsed = post(gateway, chat_body(stream=True))
     frames = frames_of(response.text)
     assert frames[-1] == "[DONE]" and text_of(frames) == f"start {BIG} end"
-    assert elapsed < 15
+    assert elapsed < 60  # a hang would take the test's whole timeout; slow is fine
     assert_audit(audit_of(audit_log, response), status=200, code=None, upstream_status=200, stream=True)
 
 
@@ -197,8 +201,8 @@ def test_429_without_retry_after_backs_off_then_502(
     assert response.status_code == 502 and error["code"] == "upstream_error"
     assert "rate limiting" in error["message"]
     assert len(upstream.received) == 3
-    # jittered backoff 0.125-0.25 s then 0.25-0.5 s: it waited, but not long
-    assert 0.3 <= elapsed < 0.75 + SLACK_S
+    # jittered backoff 0.125-0.25 s then 0.25-0.5 s: it waited (exact waits: the unit tests)
+    assert elapsed >= 0.3
     assert_audit(
         audit_of(audit_log, response), status=502, code="upstream_error", upstream_status=429, stream=stream
     )
@@ -233,13 +237,13 @@ def test_malformed_non_stream_200_is_502(
     fast: Gateway, upstream: FakeUpstream, audit_log: AuditLog, name: str
 ) -> None:
     upstream.queue(Raw(MALFORMED_BODIES[name]))
-    response, elapsed = post(fast, chat_body())
+    response, _ = post(fast, chat_body())
     if name == "invalid-utf8" and response.status_code == 200:
         # json.loads of bytes refuses invalid UTF-8, so this must not be a 200 at all
         pytest.fail("invalid UTF-8 from the provider was accepted")
     assert response.status_code == 502, response.text
     assert response.json()["error"]["code"] == "upstream_error"
-    assert len(upstream.received) == 1 and elapsed < SLACK_S
+    assert len(upstream.received) == 1
     record = audit_of(audit_log, response)
     assert record["action"] == "upstream_error" and record["error_code"] == "upstream_error"
     assert_healthy(fast, upstream)
@@ -343,10 +347,10 @@ def test_broken_streams_end_with_an_error_event(
     fast: Gateway, upstream: FakeUpstream, audit_log: AuditLog, chunks: list[bytes]
 ) -> None:
     upstream.queue(Raw(chunks, content_type="text/event-stream"))
-    response, elapsed = post(fast, chat_body(stream=True))
+    response, _ = post(fast, chat_body(stream=True))
     frames = frames_of(response.text)
     assert final_error(frames)["code"] == "upstream_error"
-    assert elapsed < SLACK_S and len(upstream.received) == 1
+    assert len(upstream.received) == 1
     assert_audit(
         audit_of(audit_log, response), status=502, code="upstream_error", upstream_status=200, stream=True
     )
@@ -368,10 +372,10 @@ def test_stream_without_done_after_finish_is_an_error(
     fast: Gateway, upstream: FakeUpstream, audit_log: AuditLog
 ) -> None:
     upstream.queue(Stream(pieces=["all ", "of ", "it"], send_done=False))
-    response, elapsed = post(fast, chat_body(stream=True))
+    response, _ = post(fast, chat_body(stream=True))
     frames = frames_of(response.text)
     assert text_of(frames) == "all of it"
-    assert final_error(frames)["code"] == "upstream_error" and elapsed < SLACK_S
+    assert final_error(frames)["code"] == "upstream_error"
     assert_audit(
         audit_of(audit_log, response), status=502, code="upstream_error", upstream_status=200, stream=True
     )
@@ -394,9 +398,9 @@ def test_reset_mid_stream_is_not_retried_and_is_audited(
 
 def test_reset_mid_body_non_stream_is_502(fast: Gateway, upstream: FakeUpstream, audit_log: AuditLog) -> None:
     upstream.queue(Raw([b'{"id": "c", ', b'"choices": []}'], reset_after=1))
-    response, elapsed = post(fast, chat_body())
+    response, _ = post(fast, chat_body())
     assert response.status_code == 502 and response.json()["error"]["code"] == "upstream_error"
-    assert elapsed < SLACK_S and len(upstream.received) == 1
+    assert len(upstream.received) == 1
     record = audit_of(audit_log, response)
     assert record["action"] == "upstream_error"
     assert_healthy(fast, upstream)
@@ -415,7 +419,7 @@ def test_connection_refused(
     response, elapsed = post(gateway, chat_body(stream=stream))
     assert response.status_code == 502 and response.json()["error"]["code"] == "upstream_error"
     assert response.headers["content-type"].startswith("application/json")
-    assert elapsed < 0.75 + SLACK_S  # two jittered backoffs, then give up
+    assert elapsed < WELL_BEFORE_S  # two short jittered backoffs, then give up
     assert_audit(
         audit_of(audit_log, response), status=502, code="upstream_error", upstream_status=None, stream=stream
     )
@@ -438,7 +442,7 @@ def test_connection_dropped_before_any_answer_is_retried_then_502(
     )
     response, elapsed = post(gateway, chat_body(stream=stream))
     assert response.status_code == 502 and response.json()["error"]["code"] == "upstream_error"
-    assert dropping_server.accepted == 3 and elapsed < 0.75 + SLACK_S
+    assert dropping_server.accepted == 3 and elapsed < WELL_BEFORE_S
     assert_audit(
         audit_of(audit_log, response), status=502, code="upstream_error", upstream_status=None, stream=stream
     )

@@ -27,7 +27,7 @@ from schemathesis.checks import (
 from gateway.schemas import ChatCompletionRequest
 from tests.conftest import ADMIN_KEY, Gateway
 from tests.fakes.upstream import FakeUpstream
-from tests.reliability.conftest import MODEL, frames_of
+from tests.helpers import MODEL, frames_of
 
 CHAT_PATHS = ("/api/v1/chat/completions", "/v1/chat/completions")
 KNOWN_MODELS = ["openai/gpt-4o-mini", "openai/gpt-4o", "deepseek/deepseek-chat", "deepseek/deepseek-reasoner"]

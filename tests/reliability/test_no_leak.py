@@ -27,7 +27,8 @@ import pytest
 
 from tests.conftest import PROVIDER_KEYS
 from tests.fakes.upstream import FakeUpstream, Reply, Status, Stream
-from tests.reliability.conftest import MODEL, GatewayProcess, ProcessFactory, frames_of
+from tests.helpers import MODEL, frames_of
+from tests.reliability.conftest import GatewayProcess, ProcessFactory
 
 pytestmark = pytest.mark.xdist_group("reliability-processes")
 

@@ -336,12 +336,12 @@ async def test_failures_are_generic(
 
 async def test_timeout(request: pytest.FixtureRequest, spec: Spec, http: httpx.AsyncClient) -> None:
     fake = fake_for(request, spec)
-    fake.queue(Slow(1.5))
+    fake.queue(Slow(20))
     backend = spec.build(http, fake.url, key_provider(KEY))
     started = time.monotonic()
     with pytest.raises(SearchFailed) as caught:
         await backend.search(QUERY, max_results=3, timeout_s=0.2)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 10  # gave up long before the backend's 20 s
     assert (caught.value.backend, caught.value.reason) == (spec.name, "timed out")
     assert_safe(caught.value)
 

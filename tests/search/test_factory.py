@@ -30,14 +30,7 @@ def build(
     urls: dict[str, str] | None = None,
 ) -> SearchBackend | None:
     urls = urls or {}
-    return build_backend(
-        name,
-        http,
-        key_provider=keys or KeyLookup(),
-        tavily_base_url=urls.get("tavily"),
-        brave_base_url=urls.get("brave"),
-        searxng_url=urls.get("searxng"),
-    )
+    return build_backend(name, http, key_provider=keys or KeyLookup(), base_url=urls.get(name or ""))
 
 
 def recording_client(seen: list[httpx.Request]) -> httpx.AsyncClient:

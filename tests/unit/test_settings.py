@@ -1,6 +1,13 @@
+import re
+from pathlib import Path
+
 import pytest
 
+import gateway.settings
+from gateway.search.factory import BACKENDS
 from gateway.settings import Settings, SettingsError
+
+CONFIGURATION_DOC = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 
 
 def test_defaults_match_the_design() -> None:
@@ -46,3 +53,27 @@ def test_bad_values_fail_loudly(name: str, value: str) -> None:
     with pytest.raises(SettingsError) as info:
         Settings.from_env({name: value})
     assert name in str(info.value)
+
+
+def test_every_variable_the_gateway_reads_is_in_the_one_settings_table() -> None:
+    source = Path(gateway.settings.__file__).read_text()
+    read = set(re.findall(r'"((?:GATEWAY|POWERTOOLS)_[A-Z_]+|LOG_LEVEL|[A-Z]+_API_KEY)"', source))
+    read |= {backend.url_variable for backend in BACKENDS.values()}
+    read |= {b.key_variable for b in BACKENDS.values() if b.key_variable}
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", CONFIGURATION_DOC.read_text()))
+    assert len(read) > 30 and read <= documented, read - documented
+
+
+def test_log_level_is_read_and_checked() -> None:
+    assert Settings.from_env({}).log_level == "INFO"
+    assert Settings.from_env({"LOG_LEVEL": "debug"}).log_level == "DEBUG"
+    with pytest.raises(SettingsError, match="LOG_LEVEL"):
+        Settings.from_env({"LOG_LEVEL": "chatty"})
+
+
+def test_only_the_configured_search_backends_url_is_read() -> None:
+    s = Settings.from_env({"GATEWAY_SEARCH_BACKEND": "searxng", "GATEWAY_SEARXNG_URL": "http://s.test"})
+    assert (s.search_backend, s.search_url) == ("searxng", "http://s.test")
+    s = Settings.from_env({"GATEWAY_SEARCH_BACKEND": "brave", "GATEWAY_SEARXNG_URL": "http://s.test"})
+    assert (s.search_backend, s.search_url) == ("brave", None)
+    assert Settings.from_env({"GATEWAY_SEARXNG_URL": "http://s.test"}).search_url is None

@@ -7,7 +7,6 @@ in OpenAI's shape; nothing FastAPI-specific (its 422 body, its HTML 404) escapes
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,21 +14,23 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import Scope
 
 from gateway import openapi
 from gateway.api import admin, chat, health, models, playground
 from gateway.audit import AuditRecord
-from gateway.errors import GatewayError, InternalError, InvalidRequest, MethodNotAllowed, NotFound
-from gateway.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from gateway.errors import GatewayError, InvalidRequest, MethodNotAllowed, NotFound
+from gateway.logs import configure_logging
+from gateway.middleware import BodyLimitMiddleware, RequestIdMiddleware, UnhandledErrorMiddleware
+from gateway.pipeline.finish import Outcome, finish
 from gateway.services import Services, build_services
 from gateway.settings import Settings
-
-logger = logging.getLogger("gateway")
 
 API_PREFIXES = ("/api/v1", "/v1")
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    configure_logging(settings.log_level)
     built = services or build_services(settings)
 
     @asynccontextmanager
@@ -58,47 +59,39 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.add_exception_handler(GatewayError, _gateway_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_middleware(UnhandledErrorMiddleware, on_error=_close_audit)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     openapi.install(app)
     return app
 
 
-def _render(error: GatewayError, request: Request | None = None) -> JSONResponse:
+async def _render(error: GatewayError, request: Request | None = None) -> JSONResponse:
     if request is not None:
-        _audit_failure(request, error)
+        await _close_audit(request.scope, error)
     return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
 
 
-def _audit_failure(request: Request, error: GatewayError) -> None:
-    """Close the request's audit record (if it has one) with the error it ends in."""
-    record: AuditRecord | None = getattr(request.state, "audit", None)
+async def _close_audit(scope: Scope, error: GatewayError) -> None:
+    """Finish the request's audit record (if it has one) with the error it ends in."""
+    record: AuditRecord | None = scope.get("state", {}).get("audit")
     if record is None:
         return
-    record.fail(error.status, error.code)
-    record.upstream_status = record.upstream_status or error.upstream_status
-    services: Services = request.app.state.services
-    services.auditor.write(record)
+    services: Services = scope["app"].state.services
+    await finish(record, Outcome(error=error), auditor=services.auditor)
 
 
 async def _gateway_error(request: Request, exc: GatewayError) -> JSONResponse:
-    return _render(exc, request)
+    return await _render(exc, request)
 
 
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     if exc.status_code == 405:
-        return _render(MethodNotAllowed(f"{request.method} is not allowed on this route."))
+        return await _render(MethodNotAllowed(f"{request.method} is not allowed on this route."))
     if exc.status_code == 404:
-        return _render(NotFound("No such route; the API lives under /api/v1 (or /v1)."))
-    return _render(InvalidRequest("The request could not be processed."))
+        return await _render(NotFound("No such route; the API lives under /api/v1 (or /v1)."))
+    return await _render(InvalidRequest("The request could not be processed."))
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    return _render(InvalidRequest("The request is not valid."))
-
-
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    # Only the exception's type is logged: its text could quote request content.
-    logger.error("unhandled %s on %s", type(exc).__name__, request.url.path)
-    return _render(InternalError("The gateway failed to handle this request."), request)
+    return await _render(InvalidRequest("The request is not valid."))

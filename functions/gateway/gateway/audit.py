@@ -81,16 +81,28 @@ class AuditRecord:
     _t0: float = field(default_factory=time.monotonic, repr=False)
     _written: bool = field(default=False, repr=False)
 
-    def mark_first_byte(self) -> None:
-        if self.first_byte_ms is None:
-            self.first_byte_ms = round((time.monotonic() - self._t0) * 1000, 2)
+    def describe_target(self, model: str, provider: str, workspace: str | None, stream: bool) -> None:
+        self.model, self.provider, self.workspace, self.stream = model, provider, workspace, stream
 
-    def set_usage(self, usage: dict[str, Any] | None) -> None:
-        if not usage:
-            return
+    def close(
+        self,
+        *,
+        usage: dict[str, int] | None,
+        redacted: dict[str, int],
+        web_searches: int,
+        upstream_status: int | None,
+        first_byte_at: float | None,
+    ) -> None:
+        """The answer-side facts, set once by the finish step."""
+        self.redacted = dict(redacted)
+        self.web_searches = web_searches
+        if upstream_status is not None:
+            self.upstream_status = upstream_status
+        if first_byte_at is not None:
+            self.first_byte_ms = round((first_byte_at - self._t0) * 1000, 2)
         for name in ("prompt_tokens", "completion_tokens", "total_tokens"):
-            value = usage.get(name)
-            if isinstance(value, int) and value >= 0:
+            value = (usage or {}).get(name)
+            if value is not None:
                 setattr(self, name, value)
 
     def fail(self, status: int, code: str) -> None:

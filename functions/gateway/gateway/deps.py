@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from gateway.audit import AuditRecord
 from gateway.errors import InvalidApiKey, PermissionDenied
 from gateway.keys.format import key_id_of
-from gateway.keys.store import KeyRecord
+from gateway.keys.record import KeyRecord
 from gateway.services import Services
 
 

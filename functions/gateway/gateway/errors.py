@@ -19,11 +19,16 @@
     ├── ScannerError              500 server_error / scanner_error
     ├── InternalError             500 server_error / internal_error
     ├── UpstreamError             502 server_error / upstream_error
-    ├── ProviderNotConfigured     503 server_error / provider_not_configured
+    ├── ProviderNotConfigured     503 server_error / provider_not_configured (x-should-retry: false)
+    ├── KeyStoreUnavailable       503 server_error / key_store_unavailable
     └── UpstreamTimeout           504 server_error / upstream_timeout
 
 Messages are written for the caller and must never carry a key, a secret or a
 personal value: the classes take counts, kinds and locations, not text.
+
+`x-should-retry: false` is the header the official OpenAI SDKs read before their
+own retry rules: a missing provider key stays missing however often the SDK asks,
+so its three attempts would only triple the wait for the same 503.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class GatewayError(Exception):
     status: ClassVar[int] = 500
     type: ClassVar[str] = "server_error"
     code: ClassVar[str] = "internal_error"
+    default_headers: ClassVar[dict[str, str]] = {}
 
     def __init__(
         self, message: str, *, param: str | None = None, headers: dict[str, str] | None = None
@@ -42,7 +48,7 @@ class GatewayError(Exception):
         super().__init__(message)
         self.message = message
         self.param = param
-        self.headers = headers or {}
+        self.headers = {**self.default_headers, **(headers or {})}
         self.upstream_status: int | None = None  # the provider's status, for the audit record
 
     def body(self) -> dict[str, Any]:
@@ -132,6 +138,13 @@ class UpstreamError(GatewayError):
 
 class ProviderNotConfigured(GatewayError):
     status, type, code = 503, "server_error", "provider_not_configured"
+    default_headers: ClassVar[dict[str, str]] = {"x-should-retry": "false"}
+
+
+class KeyStoreUnavailable(GatewayError):
+    """DynamoDB (keys, usage) could not be read or updated; worth a retry, unlike most 5xx here."""
+
+    status, type, code = 503, "server_error", "key_store_unavailable"
 
 
 class UpstreamTimeout(GatewayError):

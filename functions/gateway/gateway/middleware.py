@@ -1,20 +1,29 @@
-"""Two small ASGI middlewares: request ids and the body limit.
+"""Three small ASGI middlewares: request ids, the body limit, and the last-resort 500.
 
-Both are pure ASGI (not BaseHTTPMiddleware) so they never buffer or delay a
+All are pure ASGI (not BaseHTTPMiddleware) so they never buffer or delay a
 streaming response. The body limit reads the body up front, which also bounds how
 long a slow sender may take; chat bodies are read whole by the route anyway.
+
+Order, outermost first: request id, body limit, unhandled errors, then Starlette's
+own exception handling and the routes. The last-resort handler sits *inside* the
+request-id middleware (Starlette's `Exception` handler would run outside it, in
+`ServerErrorMiddleware`), so even an unexpected 500 carries its `x-request-id`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.errors import GatewayError, InvalidRequest, RequestTooLarge
+from gateway.errors import GatewayError, InternalError, InvalidRequest, RequestTooLarge
+
+logger = logging.getLogger("gateway")
 
 BODY_READ_TIMEOUT_S = 30.0
 
@@ -40,6 +49,38 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class UnhandledErrorMiddleware:
+    """Any exception no handler took becomes a 500 `internal_error` (if nothing was sent yet).
+
+    Only the exception's type is logged: its text could quote request content.
+    `on_error` closes the request's books (its audit record) with the error.
+    """
+
+    def __init__(self, app: ASGIApp, on_error: Callable[[Scope, GatewayError], Awaitable[None]]) -> None:
+        self.app = app
+        self.on_error = on_error
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            logger.error("unhandled %s on %s", type(exc).__name__, scope.get("path", "?"))
+            error = InternalError("The gateway failed to handle this request.")
+            await self.on_error(scope, error)
+            if not started:
+                await _send_error(send, error)
 
 
 class BodyLimitMiddleware:

@@ -27,7 +27,7 @@ _ERROR_STATUSES = {
     "429": "The key is over its limits (Retry-After set)",
     "500": "Scanner or gateway failure; nothing was sent upstream",
     "502": "The provider failed",
-    "503": "No key configured for the provider",
+    "503": "No key configured for the provider (x-should-retry: false), or the key store is unreachable",
     "504": "The provider was too slow",
 }
 _ERROR_SCHEMA = {

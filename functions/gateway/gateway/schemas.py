@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from gateway.settings import PiiMode
+from masking import PiiMode
 
 
 class _Lenient(BaseModel):

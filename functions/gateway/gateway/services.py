@@ -23,8 +23,9 @@ from gateway.http_pool import new_pool
 from gateway.keys.auth import Authenticator
 from gateway.keys.store import KeyStore
 from gateway.keys.usage import UsageCounter
+from gateway.pipeline.guards import scrub
 from gateway.policy import Policy, PolicyError, load_policy
-from gateway.protection import masking_config, scrub
+from gateway.protection import masking_config
 from gateway.search.factory import build_backend
 from gateway.search.types import SearchBackend
 from gateway.secret_store import AdminKey, ProviderKeys, SecretReader
@@ -58,13 +59,14 @@ def build_services(
     dynamodb: DynamoDBClient | None = None,
     secretsmanager: SecretsManagerClient | None = None,
     audit_stream: IO[str] | None = None,
+    extra_detectors: tuple[masking.Detector, ...] = (),
 ) -> Services:
     catalog = Catalog(settings)
     policy = load_policy(settings.policy_file)
     for workspace in policy.workspaces.values():
         if catalog.resolve(workspace.model) is None:
             raise PolicyError(f"workspace {workspace.id}: unknown model {workspace.model}")
-    config = masking_config(settings)
+    config = masking_config(settings, extra_detectors)
     pool = http or new_pool(
         connect_timeout_s=settings.connect_timeout_s, idle_timeout_s=settings.idle_timeout_s
     )
@@ -107,12 +109,7 @@ def build_services(
         keys=store,
         auditor=Auditor(settings.service_name, settings.metrics_namespace, audit_stream),
         search=build_backend(
-            settings.search_backend,
-            pool,
-            key_provider=keys.get,
-            tavily_base_url=settings.tavily_base_url,
-            brave_base_url=settings.brave_base_url,
-            searxng_url=settings.searxng_url,
+            settings.search_backend, pool, key_provider=keys.get, base_url=settings.search_url
         ),
         http=pool,
     )

@@ -9,12 +9,15 @@ setting is worse than one that does not start.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
-PiiMode = Literal["disabled", "obfuscate", "block"]
-PII_MODES: tuple[PiiMode, ...] = ("disabled", "obfuscate", "block")
+from masking import PiiMode
+
+# Weakest to strictest: the effective mode is the strictest of those that apply.
+PII_MODES: tuple[PiiMode, ...] = get_args(PiiMode)
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 PROVIDER_BASE_URL_VARS = {
     "openai": "GATEWAY_OPENAI_BASE_URL",
@@ -22,15 +25,22 @@ PROVIDER_BASE_URL_VARS = {
     "xai": "GATEWAY_XAI_BASE_URL",
     "deepseek": "GATEWAY_DEEPSEEK_BASE_URL",
 }
-# Local-dev fallbacks, used only when no providers secret is configured.
+# Local-dev fallbacks for the LLM providers' keys, used only when no providers secret is
+# configured (search backends declare their own, see gateway/search/factory.py).
 PROVIDER_KEY_VARS = {
     "openai": "OPENAI_API_KEY",
     "google": "GEMINI_API_KEY",
     "xai": "XAI_API_KEY",
     "deepseek": "DEEPSEEK_API_KEY",
-    "tavily": "TAVILY_API_KEY",
-    "brave": "BRAVE_API_KEY",
 }
+
+
+def key_variables() -> dict[str, str]:
+    """Every local-dev key variable by its name in the providers secret (LLMs and search)."""
+    from gateway.search.factory import BACKENDS
+
+    search = {name: b.key_variable for name, b in BACKENDS.items() if b.key_variable}
+    return {**PROVIDER_KEY_VARS, **search}
 
 
 class SettingsError(ValueError):
@@ -39,7 +49,10 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    """Every default is written here, once: `from_env` falls back to these."""
+
     env: Literal["dev", "prod"] = "prod"
+    log_level: str = "INFO"
     keys_table: str = "secure-ai-gateway-keys"
     providers_secret: str | None = None
     admin_secret: str | None = None
@@ -65,9 +78,7 @@ class Settings:
     admin_routes: bool = True
     policy_file: str | None = None
     search_backend: str | None = None
-    tavily_base_url: str | None = None
-    brave_base_url: str | None = None
-    searxng_url: str | None = None
+    search_url: str | None = None  # the configured backend's base URL (its own variable)
     web_search_max_rounds: int = 3
     service_name: str = "secure-ai-gateway"
     metrics_namespace: str = "SecureAIGateway"
@@ -81,96 +92,109 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Build settings from an environment mapping (pass `os.environ`)."""
+        # The registry of search backends names their variables; imported here so that
+        # reading settings does not import every backend for callers that never search.
+        from gateway.search.factory import BACKENDS
 
-        def get(name: str, default: str) -> str:
-            value = environ.get(name, "").strip()
-            return value or default
-
-        def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
-            value = get(name, default).lower()
-            if value not in allowed:
-                raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
-            return value
-
-        def number(name: str, default: float, minimum: float) -> float:
-            raw = get(name, str(default))
-            try:
-                value = float(raw)
-            except ValueError:
-                raise SettingsError(f"{name} must be a number") from None
-            if value < minimum:
-                raise SettingsError(f"{name} must be at least {minimum}")
-            return value
-
-        def flag(name: str) -> bool:
-            return choice(name, "false", ("true", "false", "1", "0", "yes", "no")) in (
-                "true",
-                "1",
-                "yes",
-            )
-
-        def csv(name: str, default: str = "") -> tuple[str, ...]:
-            return tuple(part.strip() for part in get(name, default).split(",") if part.strip())
-
-        model_map_raw = get("GATEWAY_MODEL_MAP", "{}")
-        try:
-            model_map = json.loads(model_map_raw)
-        except json.JSONDecodeError:
-            raise SettingsError("GATEWAY_MODEL_MAP must be a JSON object") from None
-        if not isinstance(model_map, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in model_map.items()
-        ):
-            raise SettingsError("GATEWAY_MODEL_MAP must map model ids to upstream names")
-
+        d = cls()
+        read = _Reader(environ)
+        backend = read.choice("GATEWAY_SEARCH_BACKEND", "none", ("none", *BACKENDS))
         return cls(
-            env="dev" if choice("GATEWAY_ENV", "prod", ("dev", "prod")) == "dev" else "prod",
-            keys_table=get("GATEWAY_KEYS_TABLE", cls.keys_table),
-            providers_secret=environ.get("GATEWAY_PROVIDERS_SECRET") or None,
-            admin_secret=environ.get("GATEWAY_ADMIN_SECRET") or None,
+            env="dev" if read.choice("GATEWAY_ENV", d.env, ("dev", "prod")) == "dev" else "prod",
+            log_level=read.choice("LOG_LEVEL", d.log_level, LOG_LEVELS, str.upper),
+            keys_table=read.text("GATEWAY_KEYS_TABLE", d.keys_table),
+            providers_secret=read.optional("GATEWAY_PROVIDERS_SECRET"),
+            admin_secret=read.optional("GATEWAY_ADMIN_SECRET"),
             base_urls={
-                provider: environ[var].rstrip("/")
+                provider: environ[var].strip().rstrip("/")
                 for provider, var in PROVIDER_BASE_URL_VARS.items()
-                if environ.get(var)
+                if environ.get(var, "").strip()
             },
-            model_map=model_map,
-            provider_keys_env={
-                provider: environ[var] for provider, var in PROVIDER_KEY_VARS.items() if environ.get(var)
-            },
-            pii_floor=_pii_mode(choice("GATEWAY_PII_FLOOR", "disabled", PII_MODES)),
+            model_map=read.model_map("GATEWAY_MODEL_MAP"),
+            provider_keys_env={p: environ[v] for p, v in key_variables().items() if environ.get(v)},
+            pii_floor=_pii_mode(read.choice("GATEWAY_PII_FLOOR", d.pii_floor, PII_MODES)),
             secrets_mode="obfuscate"
-            if choice("GATEWAY_SECRETS", "block", ("block", "obfuscate")) == "obfuscate"
+            if read.choice("GATEWAY_SECRETS", d.secrets_mode, ("block", "obfuscate")) == "obfuscate"
             else "block",
-            pii_allow=csv("GATEWAY_PII_ALLOW"),
-            phone_regions=tuple(r.upper() for r in csv("GATEWAY_PHONE_REGIONS", "US")),
-            restore_in_urls=flag("GATEWAY_RESTORE_IN_URLS"),
-            allow_non_text=flag("GATEWAY_ALLOW_NON_TEXT"),
-            stream_holdback=int(number("GATEWAY_STREAM_HOLDBACK", 96, 16)),
-            max_body_bytes=int(number("GATEWAY_MAX_BODY_BYTES", 1_048_576, 1024)),
-            deadline_s=number("GATEWAY_DEADLINE_S", 300, 1),
-            connect_timeout_s=number("GATEWAY_CONNECT_TIMEOUT_S", 5, 0.1),
-            idle_timeout_s=number("GATEWAY_IDLE_TIMEOUT_S", 60, 0.1),
-            max_retries=int(number("GATEWAY_MAX_RETRIES", 2, 0)),
-            key_cache_s=number("GATEWAY_KEY_CACHE_S", 30, 0),
-            default_rpm=int(number("GATEWAY_DEFAULT_RPM", 60, 1)),
-            default_tpd=int(number("GATEWAY_DEFAULT_TPD", 1_000_000, 1)),
-            admin_routes=choice("GATEWAY_ADMIN_ROUTES", "true", ("true", "false")) == "true",
-            policy_file=environ.get("GATEWAY_POLICY_FILE") or None,
-            search_backend=_none_if_none(
-                choice("GATEWAY_SEARCH_BACKEND", "none", ("none", "tavily", "brave", "searxng"))
+            pii_allow=read.csv("GATEWAY_PII_ALLOW", d.pii_allow),
+            phone_regions=tuple(r.upper() for r in read.csv("GATEWAY_PHONE_REGIONS", d.phone_regions)),
+            restore_in_urls=read.flag("GATEWAY_RESTORE_IN_URLS", d.restore_in_urls),
+            allow_non_text=read.flag("GATEWAY_ALLOW_NON_TEXT", d.allow_non_text),
+            stream_holdback=int(read.number("GATEWAY_STREAM_HOLDBACK", d.stream_holdback, 16)),
+            max_body_bytes=int(read.number("GATEWAY_MAX_BODY_BYTES", d.max_body_bytes, 1024)),
+            deadline_s=read.number("GATEWAY_DEADLINE_S", d.deadline_s, 1),
+            connect_timeout_s=read.number("GATEWAY_CONNECT_TIMEOUT_S", d.connect_timeout_s, 0.1),
+            idle_timeout_s=read.number("GATEWAY_IDLE_TIMEOUT_S", d.idle_timeout_s, 0.1),
+            max_retries=int(read.number("GATEWAY_MAX_RETRIES", d.max_retries, 0)),
+            key_cache_s=read.number("GATEWAY_KEY_CACHE_S", d.key_cache_s, 0),
+            default_rpm=int(read.number("GATEWAY_DEFAULT_RPM", d.default_rpm, 1)),
+            default_tpd=int(read.number("GATEWAY_DEFAULT_TPD", d.default_tpd, 1)),
+            admin_routes=read.flag("GATEWAY_ADMIN_ROUTES", d.admin_routes),
+            policy_file=read.optional("GATEWAY_POLICY_FILE"),
+            search_backend=None if backend == "none" else backend,
+            search_url=read.optional(BACKENDS[backend].url_variable) if backend != "none" else None,
+            web_search_max_rounds=int(
+                read.number("GATEWAY_WEB_SEARCH_MAX_ROUNDS", d.web_search_max_rounds, 1)
             ),
-            tavily_base_url=environ.get("GATEWAY_TAVILY_BASE_URL") or None,
-            brave_base_url=environ.get("GATEWAY_BRAVE_BASE_URL") or None,
-            searxng_url=environ.get("GATEWAY_SEARXNG_URL") or None,
-            web_search_max_rounds=int(number("GATEWAY_WEB_SEARCH_MAX_ROUNDS", 3, 1)),
-            service_name=get("POWERTOOLS_SERVICE_NAME", cls.service_name),
-            metrics_namespace=get("POWERTOOLS_METRICS_NAMESPACE", cls.metrics_namespace),
-            local_echo=flag("GATEWAY_LOCAL_ECHO"),
-            local_echo_url=get("GATEWAY_LOCAL_ECHO_URL", cls.local_echo_url).rstrip("/"),
+            service_name=read.text("POWERTOOLS_SERVICE_NAME", d.service_name),
+            metrics_namespace=read.text("POWERTOOLS_METRICS_NAMESPACE", d.metrics_namespace),
+            local_echo=read.flag("GATEWAY_LOCAL_ECHO", d.local_echo),
+            local_echo_url=read.text("GATEWAY_LOCAL_ECHO_URL", d.local_echo_url).rstrip("/"),
         )
 
 
-def _none_if_none(value: str) -> str | None:
-    return None if value == "none" else value
+class _Reader:
+    """Typed reads of environment variables; every default is passed in by the caller."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def optional(self, name: str) -> str | None:
+        return self._environ.get(name, "").strip() or None
+
+    def text(self, name: str, default: str) -> str:
+        return self.optional(name) or default
+
+    def choice(
+        self, name: str, default: str, allowed: tuple[str, ...], fold: Callable[[str], str] = str.lower
+    ) -> str:
+        value = fold(self.text(name, default))
+        if value not in allowed:
+            raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
+        return value
+
+    def number(self, name: str, default: float, minimum: float) -> float:
+        raw = self.optional(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a number") from None
+        if value < minimum:
+            raise SettingsError(f"{name} must be at least {minimum:g}")
+        return value
+
+    def flag(self, name: str, default: bool) -> bool:
+        allowed = ("true", "false", "1", "0", "yes", "no")
+        return self.choice(name, "true" if default else "false", allowed) in ("true", "1", "yes")
+
+    def csv(self, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        raw = self.optional(name)
+        if raw is None:
+            return default
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+    def model_map(self, name: str) -> dict[str, str]:
+        try:
+            value = json.loads(self.text(name, "{}"))
+        except json.JSONDecodeError:
+            raise SettingsError(f"{name} must be a JSON object") from None
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise SettingsError(f"{name} must map model ids to upstream names")
+        return value
 
 
 def _pii_mode(value: str) -> PiiMode:

@@ -2,7 +2,12 @@
 
 It talks to the same DynamoDB table as the gateway (GATEWAY_KEYS_TABLE, and
 AWS_ENDPOINT_URL for moto) through the same code as the admin API. A new key is
-printed once; only its hash is stored, so it cannot be shown again.
+printed once; only its hash is stored, so it cannot be shown again. Against the
+`make dev` stack, `make keys ARGS="..."` sets all of that up.
+
+Every failure is one line on stderr that says what to do, never a traceback:
+the people running this are setting up, and a botocore stack trace hides the
+one fact they need (no region, no credentials, nothing listening, no table).
 """
 
 from __future__ import annotations
@@ -12,19 +17,32 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from pydantic import ValidationError
 
 from gateway.catalog import Catalog
 from gateway.keys.issue import KeySpec, UnknownModels, issue_key
 from gateway.keys.store import KeyStore
-from gateway.policy import load_policy
-from gateway.settings import PII_MODES, Settings
+from gateway.policy import PolicyError, load_policy
+from gateway.settings import PII_MODES, Settings, SettingsError
+
+PROG = "python -m gateway.keys"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line instead of argparse's usage block."""
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+class CliError(Exception):
+    """A failure with its one-line explanation."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m gateway.keys", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog=PROG, description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     create = commands.add_parser("create", help="create a key and print it once")
     create.add_argument("--name", required=True)
     create.add_argument(
@@ -42,7 +60,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env(os.environ)
+    try:
+        return _run(args)
+    except CliError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        print(f"{PROG}: {_explain(exc)}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        settings = Settings.from_env(os.environ)
+    except SettingsError as exc:
+        raise CliError(f"{exc}; fix the environment variable and run again") from None
     import boto3
 
     client = boto3.client("dynamodb")
@@ -59,11 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             key, record = issue_key(store, Catalog(settings), load_policy(settings.policy_file), spec)
         except UnknownModels as exc:
-            print(f"unknown model(s): {exc}", file=sys.stderr)
-            return 2
+            raise CliError(f"unknown model(s): {exc}; GET /api/v1/models lists the ids") from None
         except ValidationError as exc:
-            print(f"invalid key settings: {exc.errors(include_input=False)[0]['msg']}", file=sys.stderr)
-            return 2
+            error = exc.errors(include_input=False)[0]
+            field = str(error["loc"][0]) if error["loc"] else "value"
+            flag = {"models": "model"}.get(field, field).replace("_", "-")
+            raise CliError(f"invalid --{flag}: {error['msg']}") from None
+        except PolicyError as exc:
+            raise CliError(f"{exc}; fix GATEWAY_POLICY_FILE") from None
         print(json.dumps({**record.public(), "key": key.plaintext}, indent=2))
         print("Store this key now: it is not shown again.", file=sys.stderr)
     elif args.command == "list":
@@ -71,9 +106,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif store.revoke(args.key_id):
         print(f"revoked {args.key_id}")
     else:
-        print(f"no key with id {args.key_id}", file=sys.stderr)
+        print(f"{PROG}: no key with id {args.key_id}; `list` shows the ids", file=sys.stderr)
         return 1
     return 0
+
+
+def _explain(exc: Exception) -> str:
+    """What went wrong with AWS, in one line that says what to do (by class name, so
+    botocore need not be imported before boto3 is)."""
+    kind = type(exc).__name__
+    table = os.environ.get("GATEWAY_KEYS_TABLE") or Settings.keys_table
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if kind == "NoRegionError":
+        return "no AWS region: set AWS_DEFAULT_REGION (for `make dev`, use `make keys ARGS=...` instead)"
+    if kind in ("NoCredentialsError", "PartialCredentialsError"):
+        return "no AWS credentials: run `aws configure` or set AWS_PROFILE; for `make dev` use `make keys`"
+    if kind in ("EndpointConnectionError", "ConnectTimeoutError", "ConnectionClosedError"):
+        where = endpoint or "DynamoDB"
+        return f"cannot reach {where}: is `make dev` running? (or unset AWS_ENDPOINT_URL to use AWS)"
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+    if code == "ResourceNotFoundException":
+        return (
+            f"table {table} does not exist here: set GATEWAY_KEYS_TABLE to the stack's KeysTableName output"
+        )
+    if code in ("UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException"):
+        return f"AWS refused the credentials ({code}): refresh them and run again"
+    if code in ("AccessDeniedException", "AccessDenied"):
+        return f"not allowed to use table {table} ({code}): use credentials with access to it"
+    if code:
+        return f"DynamoDB answered {code}; check GATEWAY_KEYS_TABLE and your AWS settings"
+    return f"failed with {kind}; check GATEWAY_KEYS_TABLE and your AWS settings"
 
 
 if __name__ == "__main__":

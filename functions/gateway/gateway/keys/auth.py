@@ -5,20 +5,28 @@ flood of made-up keys costs no DynamoDB reads. The cache never decides alone: ev
 accepted request also runs the store's conditional usage update, which re-checks
 revocation, so the documented revocation lag only applies to cached *misses*
 (a key created while its id was cached as unknown).
+
+When DynamoDB cannot be read or updated, the caller gets the documented 503
+`key_store_unavailable` (worth a retry), never a bare 500; only the error's type
+is logged, since AWS error messages can quote table ARNs and key ids.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from gateway.errors import InvalidApiKey, RateLimited
+from gateway.errors import InvalidApiKey, KeyStoreUnavailable, RateLimited
 from gateway.keys.format import hash_key, key_id_of
-from gateway.keys.store import KeyRecord, KeyStore
+from gateway.keys.record import KeyRecord
+from gateway.keys.store import KeyStore
 from gateway.keys.usage import KeyRevoked, LimitExceeded, UsageCounter
+
+logger = logging.getLogger("gateway.keys")
 
 _MAX_CACHED = 10_000
 
@@ -76,6 +84,8 @@ class Authenticator:
                 f"This API key is over its limit of {exc.limit}; retry after {exc.retry_after_s} s.",
                 headers={"retry-after": str(exc.retry_after_s)},
             ) from None
+        except Exception as exc:  # DynamoDBError, httpx errors, no credentials or region, ...
+            raise _unavailable("usage update", exc) from None
 
     async def add_tokens(self, record: KeyRecord, tokens: int) -> None:
         await self._usage.add_tokens(record.key_id, tokens, self._wall_clock())
@@ -85,7 +95,10 @@ class Authenticator:
         cached = self._cache.get(key_id)
         if cached is not None and cached[0] > now:
             return cached[1]
-        record = await asyncio.to_thread(self._store.get, key_id)
+        try:
+            record = await asyncio.to_thread(self._store.get, key_id)
+        except Exception as exc:  # boto3's errors: endpoint, credentials, throttling, ...
+            raise _unavailable("key lookup", exc) from None
         self._cache[key_id] = (now + self._ttl, record)
         self._cache.move_to_end(key_id)
         while len(self._cache) > _MAX_CACHED:
@@ -96,6 +109,11 @@ class Authenticator:
 _MESSAGE = (
     "Incorrect or missing API key. Send 'Authorization: Bearer sgw-...' with a key issued by this gateway."
 )
+
+
+def _unavailable(what: str, exc: Exception) -> KeyStoreUnavailable:
+    logger.warning("%s failed: %s", what, type(exc).__name__)
+    return KeyStoreUnavailable("The gateway could not reach its key store; retry in a moment.")
 
 
 def _bearer(authorization: str | None) -> str | None:

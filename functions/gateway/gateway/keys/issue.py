@@ -8,9 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.catalog import Catalog
 from gateway.keys.format import NewKey, generate_key
-from gateway.keys.store import KeyRecord, KeyStore
+from gateway.keys.record import KeyRecord
+from gateway.keys.store import KeyStore
 from gateway.policy import Policy
-from gateway.settings import PiiMode
+from masking import PiiMode
 
 
 class KeySpec(BaseModel):

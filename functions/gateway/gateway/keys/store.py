@@ -1,6 +1,5 @@
-"""API key records in DynamoDB.
+"""API key records in DynamoDB: look up, create, revoke, list (item layout: `keys/record.py`).
 
-One item per key, `pk = "key#<id>"`, holding the key's SHA-256 and its settings.
 The store is synchronous boto3 (the runtime ships it); async callers run it in a
 worker thread. The client is injected, so tests hand in a client bound to moto.
 """
@@ -9,74 +8,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gateway.keys.format import NewKey
+from gateway.keys.record import (
+    KEY_HASH,
+    PK,
+    PK_PREFIX,
+    REVOKED,
+    KeyRecord,
+    item_of,
+    key_pk,
+    record_of,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
-
-
-@dataclass(frozen=True)
-class KeyRecord:
-    key_id: str
-    key_hash: str
-    name: str
-    created_at: int
-    revoked: bool = False
-    expires_at: int | None = None
-    request_count: int = 0
-    last_used_at: int | None = None
-    models: tuple[str, ...] = ()
-    pii_floor: str | None = None
-    rpm: int | None = None
-    tpd: int | None = None
-
-    def is_active(self, now: float) -> bool:
-        return not self.revoked and (self.expires_at is None or now < self.expires_at)
-
-    def public(self) -> dict[str, Any]:
-        """What an administrator may see: everything but the hash."""
-        return {
-            "id": self.key_id,
-            "object": "api_key",
-            "name": self.name,
-            "created": self.created_at,
-            "revoked": self.revoked,
-            "expires_at": self.expires_at,
-            "request_count": self.request_count,
-            "last_used_at": self.last_used_at,
-            "models": list(self.models),
-            "pii_floor": self.pii_floor,
-            "rpm": self.rpm,
-            "tpd": self.tpd,
-        }
-
-
-def key_pk(key_id: str) -> str:
-    return f"key#{key_id}"
-
-
-def _record(item: dict[str, Any]) -> KeyRecord:
-    def num(name: str) -> int | None:
-        value = item.get(name, {}).get("N")
-        return int(value) if value is not None else None
-
-    return KeyRecord(
-        key_id=item["key_id"]["S"],
-        key_hash=item["key_hash"]["S"],
-        name=item.get("name", {}).get("S", ""),
-        created_at=num("created_at") or 0,
-        revoked=item.get("revoked", {}).get("BOOL", False),
-        expires_at=num("expires_at"),
-        request_count=num("request_count") or 0,
-        last_used_at=num("last_used_at"),
-        models=tuple(item.get("models", {}).get("SS", ())),
-        pii_floor=item.get("pii_floor", {}).get("S"),
-        rpm=num("rpm"),
-        tpd=num("tpd"),
-    )
 
 
 class KeyStore:
@@ -92,10 +39,9 @@ class KeyStore:
 
     def get(self, key_id: str) -> KeyRecord | None:
         response = self._client.get_item(
-            TableName=self._table, Key={"pk": {"S": key_pk(key_id)}}, ConsistentRead=True
+            TableName=self._table, Key={PK: {"S": key_pk(key_id)}}, ConsistentRead=True
         )
-        item = response.get("Item")
-        return _record(item) if item and "key_hash" in item else None
+        return record_of(response.get("Item") or {})
 
     def put(
         self,
@@ -109,37 +55,29 @@ class KeyStore:
         tpd: int | None = None,
         now: float | None = None,
     ) -> KeyRecord:
-        created = int(now if now is not None else time.time())
-        item: dict[str, Any] = {
-            "pk": {"S": key_pk(key.key_id)},
-            "key_id": {"S": key.key_id},
-            "key_hash": {"S": key.key_hash},
-            "name": {"S": name},
-            "created_at": {"N": str(created)},
-            "revoked": {"BOOL": False},
-            "request_count": {"N": "0"},
-        }
-        if models:
-            item["models"] = {"SS": sorted(set(models))}
-        if pii_floor:
-            item["pii_floor"] = {"S": pii_floor}
-        if expires_at is not None:
-            item["expires_at"] = {"N": str(expires_at)}
-        for name_, value in (("rpm", rpm), ("tpd", tpd)):
-            if value is not None:
-                item[name_] = {"N": str(value)}
-        self._client.put_item(
-            TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+        record = KeyRecord(
+            key_id=key.key_id,
+            key_hash=key.key_hash,
+            name=name,
+            created_at=int(now if now is not None else time.time()),
+            expires_at=expires_at,
+            models=tuple(sorted(set(models))),
+            pii_floor=pii_floor,
+            rpm=rpm,
+            tpd=tpd,
         )
-        return _record(item)
+        self._client.put_item(
+            TableName=self._table, Item=item_of(record), ConditionExpression=f"attribute_not_exists({PK})"
+        )
+        return record
 
     def revoke(self, key_id: str) -> bool:
         try:
             self._client.update_item(
                 TableName=self._table,
-                Key={"pk": {"S": key_pk(key_id)}},
-                UpdateExpression="SET revoked = :true",
-                ConditionExpression="attribute_exists(key_hash)",
+                Key={PK: {"S": key_pk(key_id)}},
+                UpdateExpression=f"SET {REVOKED} = :true",
+                ConditionExpression=f"attribute_exists({KEY_HASH})",
                 ExpressionAttributeValues={":true": {"BOOL": True}},
             )
         except self._client.exceptions.ConditionalCheckFailedException:
@@ -151,8 +89,8 @@ class KeyStore:
         paginator = self._client.get_paginator("scan")
         for page in paginator.paginate(
             TableName=self._table,
-            FilterExpression="begins_with(pk, :prefix)",
-            ExpressionAttributeValues={":prefix": {"S": "key#"}},
+            FilterExpression=f"begins_with({PK}, :prefix)",
+            ExpressionAttributeValues={":prefix": {"S": PK_PREFIX}},
         ):
-            records.extend(_record(item) for item in page.get("Items", []))
+            records.extend(r for r in map(record_of, page.get("Items", [])) if r is not None)
         return sorted(records, key=lambda r: r.created_at)

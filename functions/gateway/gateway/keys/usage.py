@@ -23,26 +23,38 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.aws.dynamodb import DynamoDBError, DynamoDBJson
-from gateway.keys.store import key_pk
-
-_ACTIVE = (
-    "attribute_exists(key_hash) AND revoked = :false"
-    " AND (attribute_not_exists(expires_at) OR expires_at > :now)"
+from gateway.keys.record import (
+    ACTIVE_CONDITION,
+    KEY_HASH,
+    LAST_USED_AT,
+    PK,
+    REQUEST_COUNT,
+    TOK_COUNT,
+    TOK_DAY,
+    WIN_COUNT,
+    WIN_START,
+    key_pk,
+    number,
+    record_of,
 )
-_UNDER_DAILY = "(attribute_not_exists(tok_day) OR tok_day <> :day OR tok_count < :tpd)"
+
+_UNDER_DAILY = f"(attribute_not_exists({TOK_DAY}) OR {TOK_DAY} <> :day OR {TOK_COUNT} < :tpd)"
 _SAME_WINDOW = {
-    "UpdateExpression": "SET last_used_at = :now ADD request_count :one, win_count :one",
-    "ConditionExpression": f"{_ACTIVE} AND {_UNDER_DAILY} AND win_start = :win AND win_count < :rpm",
+    "UpdateExpression": f"SET {LAST_USED_AT} = :now ADD {REQUEST_COUNT} :one, {WIN_COUNT} :one",
+    "ConditionExpression": f"{ACTIVE_CONDITION} AND {_UNDER_DAILY}"
+    f" AND {WIN_START} = :win AND {WIN_COUNT} < :rpm",
 }
 _NEW_WINDOW = {
-    "UpdateExpression": "SET last_used_at = :now, win_start = :win, win_count = :one ADD request_count :one",
-    "ConditionExpression": f"{_ACTIVE} AND {_UNDER_DAILY}"
-    " AND (attribute_not_exists(win_start) OR win_start < :win)",
+    "UpdateExpression": f"SET {LAST_USED_AT} = :now, {WIN_START} = :win, {WIN_COUNT} = :one"
+    f" ADD {REQUEST_COUNT} :one",
+    "ConditionExpression": f"{ACTIVE_CONDITION} AND {_UNDER_DAILY}"
+    f" AND (attribute_not_exists({WIN_START}) OR {WIN_START} < :win)",
 }
-_SAME_DAY = {"UpdateExpression": "ADD tok_count :n", "ConditionExpression": "tok_day = :day"}
+_SAME_DAY = {"UpdateExpression": f"ADD {TOK_COUNT} :n", "ConditionExpression": f"{TOK_DAY} = :day"}
 _NEW_DAY = {
-    "UpdateExpression": "SET tok_day = :day, tok_count = :n",
-    "ConditionExpression": "attribute_exists(key_hash) AND (attribute_not_exists(tok_day) OR tok_day < :day)",
+    "UpdateExpression": f"SET {TOK_DAY} = :day, {TOK_COUNT} = :n",
+    "ConditionExpression": f"attribute_exists({KEY_HASH})"
+    f" AND (attribute_not_exists({TOK_DAY}) OR {TOK_DAY} < :day)",
 }
 _ATTEMPTS = 4
 
@@ -92,7 +104,7 @@ class UsageCounter:
             if await self._update(key_id, values, _SAME_DAY) is None:
                 return
             old = await self._update(key_id, values, _NEW_DAY)
-            if old is None or "key_hash" not in old:
+            if old is None or KEY_HASH not in old:
                 return
 
     async def _update(
@@ -105,7 +117,7 @@ class UsageCounter:
                 "UpdateItem",
                 {
                     "TableName": self._table,
-                    "Key": {"pk": {"S": key_pk(key_id)}},
+                    "Key": {PK: {"S": key_pk(key_id)}},
                     "ExpressionAttributeValues": {k: v for k, v in values.items() if k in named},
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                     **expression,
@@ -118,20 +130,12 @@ class UsageCounter:
         return None
 
 
-def _num(item: dict[str, Any], name: str) -> int | None:
-    value = item.get(name, {}).get("N")
-    return int(value) if value is not None else None
-
-
 def _refuse_if_over(old: dict[str, Any], now: float, window: int, day: int, rpm: int, tpd: int) -> None:
-    expires = _num(old, "expires_at")
-    if (
-        "key_hash" not in old
-        or old.get("revoked", {}).get("BOOL")
-        or (expires is not None and expires <= now)
-    ):
+    """Why the update's condition failed, read from the item as it was."""
+    record = record_of(old)
+    if record is None or not record.is_active(now):
         raise KeyRevoked
-    if _num(old, "tok_day") == day and (_num(old, "tok_count") or 0) >= tpd:
+    if number(old, TOK_DAY) == day and (number(old, TOK_COUNT) or 0) >= tpd:
         raise LimitExceeded("tokens per day", (day + 1) * 86400 - int(now))
-    if _num(old, "win_start") == window and (_num(old, "win_count") or 0) >= rpm:
+    if number(old, WIN_START) == window and (number(old, WIN_COUNT) or 0) >= rpm:
         raise LimitExceeded("requests per minute", max(1, window + 60 - int(now)))

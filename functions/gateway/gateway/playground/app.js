@@ -153,8 +153,13 @@
     }
   }
 
+  // Models as GET /models lists them (in dev: only those that can answer), first selected,
+  // and whether each can search: the box is offered only where a search backend exists.
+  let searchable = new Map();
+
   function fillModels(models) {
     const previous = ui.model.value;
+    searchable = new Map(models.map((model) => [model.id, model.web_search === true]));
     ui.model.replaceChildren(
       ...models.map((model) => {
         const option = el("option", null, model.id);
@@ -166,6 +171,14 @@
     if (models.some((model) => model.id === previous)) ui.model.value = previous;
     ui.model.disabled = models.length === 0;
     if (models.length === 0) ui.model.append(el("option", null, "no models for this key"));
+    updateSearch();
+  }
+
+  function updateSearch() {
+    const can = searchable.get(ui.model.value) === true;
+    ui.webSearch.checked = can;
+    ui.webSearch.disabled = !can;
+    ui.webSearch.title = can ? "" : "No web search backend is configured for this model.";
   }
 
   function forget() {
@@ -389,6 +402,7 @@
     if (event.key === "Enter") connect();
   });
   ui.forget.addEventListener("click", forget);
+  ui.model.addEventListener("change", updateSearch);
   ui.send.addEventListener("click", send);
   ui.newChat.addEventListener("click", newChat);
   ui.prompt.addEventListener("keydown", (event) => {

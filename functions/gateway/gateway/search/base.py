@@ -30,7 +30,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import httpx
 
@@ -60,7 +60,9 @@ class ApiCall:
 
 
 class HttpSearchBackend(ABC):
-    name: str
+    name: ClassVar[str]  # GATEWAY_SEARCH_BACKEND's value, and the key's name in the providers secret
+    url_variable: ClassVar[str]  # the environment variable that sets (or overrides) the base URL
+    key_variable: ClassVar[str | None] = None  # local-dev key variable; None: the API needs no key
     results_path: tuple[str, ...]  # where the list of hits sits in the response
     snippet_field: str  # each hit's text; title and URL are `title` and `url` everywhere
     max_count: int | None = None  # the API's own cap on requested results, if any
@@ -72,6 +74,11 @@ class HttpSearchBackend(ABC):
         self._http = http
         self._base_url = base_url.rstrip("/")
         self._key_provider = key_provider
+
+    @classmethod
+    @abstractmethod
+    def configured(cls, http: httpx.AsyncClient, *, base_url: str | None, key_provider: KeyProvider) -> Self:
+        """The backend as settings describe it; `ValueError` when they cannot (no URL)."""
 
     async def search(self, query: str, *, max_results: int, timeout_s: float) -> list[SearchResult]:
         if max_results < 1:
@@ -201,9 +208,13 @@ def clean_text(value: object, limit: int, *, strip_html: bool = False) -> str:
 class KeyedSearchBackend(HttpSearchBackend):
     """A hosted API with a key and a public default URL (Tavily, Brave)."""
 
-    default_base_url: str
+    default_base_url: ClassVar[str]
 
     def __init__(
         self, http: httpx.AsyncClient, *, key_provider: KeyProvider, base_url: str | None = None
     ) -> None:
         super().__init__(http, self.default_base_url if base_url is None else base_url, key_provider)
+
+    @classmethod
+    def configured(cls, http: httpx.AsyncClient, *, base_url: str | None, key_provider: KeyProvider) -> Self:
+        return cls(http, key_provider=key_provider, base_url=base_url)

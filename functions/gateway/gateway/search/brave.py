@@ -13,6 +13,8 @@ DEFAULT_BASE_URL = "https://api.search.brave.com"
 
 class BraveBackend(KeyedSearchBackend):
     name = "brave"
+    url_variable = "GATEWAY_BRAVE_BASE_URL"
+    key_variable = "BRAVE_API_KEY"
     default_base_url = DEFAULT_BASE_URL
     results_path = ("web", "results")
     snippet_field = "description"

@@ -1,4 +1,9 @@
-"""Choosing the search backend from settings.
+"""The search backends this gateway knows, and building the configured one.
+
+`BACKENDS` is the registry: a backend is a module with one `HttpSearchBackend`
+subclass (its name, base-URL variable and key variable are class attributes) plus
+one entry here. Settings, the local-dev key variables and `GATEWAY_SEARCH_BACKEND`'s
+allowed values all read this tuple, so nothing else changes when one is added.
 
 Configuration errors (an unknown name, SearXNG without a URL) raise `ValueError`
 when the app is built, so a typo in `GATEWAY_SEARCH_BACKEND` stops a deploy instead
@@ -8,17 +13,21 @@ providers secret at search time (see `base.py`).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 
 import httpx
 
+from gateway.search.base import HttpSearchBackend
 from gateway.search.brave import BraveBackend
 from gateway.search.searxng import SearxngBackend
 from gateway.search.tavily import TavilyBackend
 from gateway.search.types import SearchBackend
 
-BACKEND_NAMES = ("tavily", "brave", "searxng")
+BACKENDS: Mapping[str, type[HttpSearchBackend]] = {
+    backend.name: backend for backend in (TavilyBackend, BraveBackend, SearxngBackend)
+}
+BACKEND_NAMES = tuple(BACKENDS)
 
 
 def build_backend(
@@ -26,9 +35,7 @@ def build_backend(
     http: httpx.AsyncClient,
     *,
     key_provider: Callable[[str], Awaitable[str | None]],
-    tavily_base_url: str | None,
-    brave_base_url: str | None,
-    searxng_url: str | None,
+    base_url: str | None,
 ) -> SearchBackend | None:
     """The configured backend, or None when search is off (`name` is None).
 
@@ -36,20 +43,7 @@ def build_backend(
     """
     if name is None:
         return None
-    if name == "tavily":
-        return TavilyBackend(
-            http,
-            key_provider=partial(key_provider, "tavily"),
-            base_url=tavily_base_url,
-        )
-    if name == "brave":
-        return BraveBackend(
-            http,
-            key_provider=partial(key_provider, "brave"),
-            base_url=brave_base_url,
-        )
-    if name == "searxng":
-        if not searxng_url:
-            raise ValueError("the searxng search backend needs GATEWAY_SEARXNG_URL")
-        return SearxngBackend(http, base_url=searxng_url)
-    raise ValueError(f"unknown search backend {name!r}; expected one of {', '.join(BACKEND_NAMES)}")
+    backend = BACKENDS.get(name)
+    if backend is None:
+        raise ValueError(f"unknown search backend {name!r}; expected one of {', '.join(BACKEND_NAMES)}")
+    return backend.configured(http, base_url=base_url, key_provider=partial(key_provider, name))

@@ -16,6 +16,8 @@ DEFAULT_BASE_URL = "https://api.tavily.com"
 
 class TavilyBackend(KeyedSearchBackend):
     name = "tavily"
+    url_variable = "GATEWAY_TAVILY_BASE_URL"
+    key_variable = "TAVILY_API_KEY"
     default_base_url = DEFAULT_BASE_URL
     results_path = ("results",)
     snippet_field = "content"

@@ -31,7 +31,8 @@ class SearchResult:
 
 
 class SearchBackend(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     async def search(self, query: str, *, max_results: int, timeout_s: float) -> list[SearchResult]:
         """At most `max_results` results; raises only `SearchFailed` (or `ValueError` for a bad call)."""

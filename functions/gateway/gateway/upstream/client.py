@@ -1,25 +1,34 @@
-"""One client for every OpenAI-compatible provider.
+"""One client for every OpenAI-compatible provider: the pipeline's plain call.
 
-Retries (connect errors, 429, 5xx) happen only here and only before the response
-has started, so a caller never sees half an answer followed by a different one.
-Backoff is jittered and honours `Retry-After`, but never sleeps past the deadline.
-Provider failures become gateway errors with our own messages: a provider's
-401 is about *our* key, so it is reported as a 502, never as the caller's fault.
+Retries (connect errors, 408, 429, 500, 502, 503, 504) happen only here and only
+before the response has started, so a caller never sees half an answer followed by
+a different one. Backoff is jittered and honours `Retry-After`, but never sleeps
+past the deadline. Provider failures become gateway errors with our own messages:
+a provider's 401 is about *our* key, so it is reported as a 502, never as the
+caller's fault. Answers leave this module as typed `Piece`s (`upstream/read.py`),
+so nothing a provider adds beyond the known fields goes any further.
+
+What failed is logged for the operator (provider, host, status or error type;
+never a body, which could quote the request): a wrong base URL or a stopped local
+model server is then one log line away, not a guess behind a 502.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
+from gateway.answers import Piece
 from gateway.catalog import Catalog, ModelSpec
 from gateway.errors import (
     GatewayError,
@@ -29,7 +38,11 @@ from gateway.errors import (
     UpstreamTimeout,
 )
 from gateway.secret_store import ProviderKeys
+from gateway.settings import PROVIDER_KEY_VARS
 from gateway.sse import DONE, SSEDecoder
+from gateway.upstream.read import WrongShape, read_chunk, read_completion
+
+logger = logging.getLogger("gateway.upstream")
 
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _CLIENT_STATUSES = frozenset({400, 404, 413, 422})
@@ -39,30 +52,32 @@ _PROVIDERS_WITHOUT_KEYS = frozenset({"local"})
 _MAX_ERROR_MESSAGE = 500
 
 
-class EventStream(Protocol):
-    """Provider stream events and a way to stop them (one stream, or a search loop's rounds)."""
+class AnswerStream(Protocol):
+    """A streamed answer that has started: its pieces, the provider's status, a way to stop."""
 
     @property
-    def events(self) -> AsyncIterator[dict[str, Any]]: ...
+    def pieces(self) -> AsyncIterator[Piece]: ...
 
     @property
-    def response(self) -> httpx.Response:
-        """The first (or only) provider response."""
-        ...
+    def status(self) -> int: ...
 
     async def aclose(self) -> None: ...
 
 
 @dataclass
 class UpstreamStream:
-    """An upstream stream whose response has started: its events and a way to close it."""
+    """One provider stream whose response has started."""
 
-    events: AsyncIterator[dict[str, Any]]
+    pieces: AsyncIterator[Piece]
     response: httpx.Response
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
 
     async def aclose(self) -> None:
         """Stop reading: closes the connection, which cancels the provider's work."""
-        aclose = getattr(self.events, "aclose", None)
+        aclose = getattr(self.pieces, "aclose", None)
         if aclose is not None:
             await aclose()
         await self.response.aclose()
@@ -90,8 +105,12 @@ class UpstreamClient:
         self._sleep = sleep
         self._jitter = jitter
 
-    async def complete(self, spec: ModelSpec, payload: dict[str, Any], deadline: float) -> dict[str, Any]:
-        """A non-streaming completion as the provider's JSON object."""
+    async def can_answer(self, spec: ModelSpec) -> bool:
+        """Whether this model's provider has what a call needs (a key, unless it takes none)."""
+        return spec.provider in _PROVIDERS_WITHOUT_KEYS or bool(await self._keys.get(spec.provider))
+
+    async def complete(self, spec: ModelSpec, payload: dict[str, Any], deadline: float) -> Piece:
+        """A non-streaming completion."""
         response = await self._send(spec, payload, deadline)
         failure: GatewayError
         try:
@@ -104,10 +123,10 @@ class UpstreamClient:
         else:
             try:
                 body = json.loads(raw)
-            except ValueError:
-                body = None
-            if isinstance(body, dict) and isinstance(body.get("choices"), list):
-                return body
+                if isinstance(body, dict) and isinstance(body.get("choices"), list):
+                    return read_completion(body)
+            except ValueError:  # not JSON, or JSON of the wrong shape (WrongShape)
+                pass
             failure = UpstreamError("The provider sent an answer that is not a chat completion.")
         finally:
             await response.aclose()
@@ -121,9 +140,9 @@ class UpstreamClient:
         if not content_type.startswith("text/event-stream"):
             await response.aclose()
             raise UpstreamError("The provider did not answer with an event stream.")
-        return UpstreamStream(events=self._events(response, deadline), response=response)
+        return UpstreamStream(pieces=self._pieces(response, deadline), response=response)
 
-    async def _events(self, response: httpx.Response, deadline: float) -> AsyncIterator[dict[str, Any]]:
+    async def _pieces(self, response: httpx.Response, deadline: float) -> AsyncIterator[Piece]:
         decoder = SSEDecoder()
         lines = response.aiter_lines()
         try:
@@ -136,11 +155,11 @@ class UpstreamClient:
                 for data in decoder.feed(line):
                     if data == DONE:
                         return
-                    yield _event(data)
+                    yield _piece(data)
             for data in decoder.close():
                 if data == DONE:
                     return
-                yield _event(data)
+                yield _piece(data)
             raise UpstreamError("The provider's stream ended before it was complete.")
         except (TimeoutError, httpx.TimeoutException):
             # Our idle timer and the pool's read timeout race for the same silence.
@@ -156,7 +175,7 @@ class UpstreamClient:
         if spec.provider not in _PROVIDERS_WITHOUT_KEYS:
             key = await self._keys.get(spec.provider)
             if not key:
-                raise ProviderNotConfigured(f"No API key is configured for provider '{spec.provider}'.")
+                raise _not_configured(spec.provider)
             headers["authorization"] = f"Bearer {key}"
         if payload.get("stream"):
             headers["accept"] = "text/event-stream"
@@ -171,25 +190,30 @@ class UpstreamClient:
                     response = await self._http.send(request, stream=True)
             except TimeoutError:
                 raise UpstreamTimeout("The provider did not answer in time.") from None
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError):
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
                 wait = self._backoff(attempt, None)
+                cause = _cause(exc)
                 failure: GatewayError = UpstreamError("The provider could not be reached.")
             except httpx.TimeoutException:
                 raise UpstreamTimeout("The provider did not answer in time.") from None
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
+                _log_failure(spec, url, _cause(exc), attempt + 1)
                 raise UpstreamError("The provider could not be reached.") from None
             else:
                 if response.status_code < 300:
                     return response
                 failure = await self._failure(response, spec)
                 failure.upstream_status = response.status_code
+                cause = f"status {response.status_code}"
                 wait = (
                     self._backoff(attempt, response.headers.get("retry-after"))
                     if response.status_code in _RETRY_STATUSES
                     else None
                 )
             if wait is None or attempt >= self._max_retries or wait >= _remaining(deadline):
+                _log_failure(spec, url, cause, attempt + 1)
                 raise failure
+            logger.debug("provider '%s': %s; retrying in %.2f s", spec.provider, cause, wait)
             attempt += 1
             await self._sleep(wait)
 
@@ -224,11 +248,60 @@ class UpstreamClient:
         return UpstreamError(f"Provider '{spec.provider}' failed (status {status}).")
 
 
+def _not_configured(provider: str) -> ProviderNotConfigured:
+    variable = PROVIDER_KEY_VARS.get(provider)
+    local = f" For `make dev`, export {variable} before starting it." if variable else ""
+    return ProviderNotConfigured(
+        f"No API key is configured for provider '{provider}': put it under \"{provider}\" in the "
+        f"providers secret (GATEWAY_PROVIDERS_SECRET).{local}"
+    )
+
+
+def _log_failure(spec: ModelSpec, url: str, cause: str, attempts: int) -> None:
+    # The host names where the gateway looked (a wrong base URL shows at once); userinfo
+    # in an overridden base URL would be a credential, so only host and port are kept.
+    parts = urlsplit(url)
+    host = f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+    tries = f" after {attempts} attempts" if attempts > 1 else ""
+    logger.warning("provider '%s' at %s failed%s: %s", spec.provider, host, tries, cause)
+
+
+_PLAIN_CAUSES = {
+    "ConnectionRefusedError": "connection refused",
+    "gaierror": "host name not resolved",
+    "TimeoutError": "timed out",
+    "ConnectionResetError": "connection reset",
+    "SSLCertVerificationError": "TLS certificate not trusted",
+    "SSLError": "TLS failed",
+}
+
+
+def _cause(exc: BaseException) -> str:
+    """What the network said, by type (never a message: httpx and aiohttp messages may
+    carry the URL, and a URL may carry a query). The deepest OS error is the real cause:
+    the httpx type on top can mislead (the aiohttp transport reports a refused
+    connection as a ConnectTimeout)."""
+    deepest: BaseException | None = None
+    seen: BaseException | None = exc
+    for _ in range(10):  # a chain, not a cycle
+        if seen is None:
+            break
+        if isinstance(seen, OSError):
+            deepest = seen
+        seen = seen.__cause__ or seen.__context__
+    if deepest is None:
+        return type(exc).__name__
+    name = type(deepest).__name__
+    plain = _PLAIN_CAUSES.get(name)
+    detail = f"{name} via {type(exc).__name__}"
+    return f"{plain} ({detail})" if plain else detail
+
+
 def _remaining(deadline: float) -> float:
     return max(0.0, deadline - asyncio.get_running_loop().time())
 
 
-def _event(data: str) -> dict[str, Any]:
+def _piece(data: str) -> Piece:
     try:
         event = json.loads(data)
     except ValueError:
@@ -237,7 +310,10 @@ def _event(data: str) -> dict[str, Any]:
         raise UpstreamError("The provider sent a malformed stream event.")
     if "error" in event and "choices" not in event:
         raise UpstreamError("The provider reported an error during the answer.")
-    return event
+    try:
+        return read_chunk(event)
+    except WrongShape:
+        raise UpstreamError("The provider sent a stream event of the wrong shape.") from None
 
 
 def _provider_message(raw: bytes) -> str:

@@ -1,4 +1,4 @@
-"""Which model (and workspace) a request's `model` names, and what a key may see.
+"""Resolving models and workspaces: what a request's `model` names, and what a key may see.
 
 A `model` is either a catalog id (`openai/gpt-4o`, or an alias) or a workspace
 id from the policy file (`workspace/hr`), which names a base model plus presets.
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from gateway.catalog import Catalog, ModelSpec
 from gateway.errors import ModelNotAllowed, ModelNotFound
-from gateway.keys.store import KeyRecord
+from gateway.keys.record import KeyRecord
 from gateway.policy import Policy, Workspace
 
 

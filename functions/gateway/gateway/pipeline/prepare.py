@@ -1,0 +1,111 @@
+"""The prepare stage: everything a request needs before anything leaves for the provider.
+
+In order: parse the body, resolve the target (model or workspace) the key may use,
+apply the firewall rules, count the request against the key's limits (the one
+atomic usage update, before the provider call), pick the effective PII mode, build
+the upstream body, and protect it (refuse credentials; block or mask personal data).
+Any step may refuse the request with a gateway error; nothing has left by then.
+
+The request's audit record receives each fact as it is established, so a refusal
+is recorded with what was known when it happened (the key, the model, the mode).
+
+A body over `OFF_LOOP_BYTES` is scanned in a worker thread: the scan is linear
+but a hostile megabyte still takes long enough to stall every other request on
+the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import anyio
+from starlette.requests import Request
+
+from gateway.audit import AuditRecord
+from gateway.deadline import seconds_left
+from gateway.errors import PolicyViolation
+from gateway.keys.record import KeyRecord
+from gateway.pipeline.search_call import SEARCH_PERSONA_HINT, SearchPlan, plan_search
+from gateway.policy import Policy
+from gateway.protection import Protected, effective_mode, protect
+from gateway.schemas import ChatCompletionRequest
+from gateway.services import Services
+from gateway.targets import Target, resolve
+from gateway.upstream.payload import DEFAULT_PERSONA, build_payload
+from gateway.validation import parse_chat_request
+
+OFF_LOOP_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request ready to leave: the masked body, and what the answer side will need."""
+
+    chat: ChatCompletionRequest
+    key: KeyRecord
+    target: Target
+    protected: Protected
+    plan: SearchPlan
+    deadline: float  # event-loop time
+    headers: dict[str, str]  # request-side facts for the response head (never values)
+
+    def upstream_view(self) -> dict[str, Any] | None:
+        """What left for the provider, for callers that ask (the playground's right-hand view)."""
+        if not self.chat.show_upstream:
+            return None
+        messages = self.protected.payload["messages"]
+        return {"upstream_request": {"model": self.target.spec.upstream_model, "messages": messages}}
+
+
+async def prepare(request: Request, key: KeyRecord, services: Services, audit: AuditRecord) -> Prepared:
+    audit.key_id = key.key_id
+    raw = await request.body()
+    chat = parse_chat_request(raw)
+    target = resolve(services.catalog, services.policy, chat.model, key)
+    workspace = target.workspace
+    audit.describe_target(
+        target.spec.id, target.spec.provider, workspace.id if workspace else None, chat.stream
+    )
+
+    _enforce_policy(services.policy, key, chat, target)
+    await services.authenticator.admit(key)
+    mode = effective_mode(
+        chat.pii,
+        request.headers.get("x-gateway-pii"),
+        workspace.pii_floor if workspace else None,
+        key.pii_floor,
+        services.settings.pii_floor,
+    )
+    audit.pii_mode = mode
+
+    plan = plan_search(
+        chat, target.spec, workspace.web_search if workspace else None, services.search is not None
+    )
+    persona = DEFAULT_PERSONA + (SEARCH_PERSONA_HINT if plan.mode != "off" else "")
+    if workspace and workspace.system:
+        persona = workspace.system
+    payload = build_payload(chat, target.spec, persona=persona, guideline=services.policy.guideline)
+    scan = partial(
+        protect, payload, mode, services.masking, added_messages=len(payload["messages"]) - len(chat.messages)
+    )
+    protected = await anyio.to_thread.run_sync(scan) if len(raw) > OFF_LOOP_BYTES else scan()
+    audit.pii_found, audit.secrets_found = protected.pii_counts, protected.secret_counts
+
+    deadline = asyncio.get_running_loop().time() + seconds_left(
+        request.scope, request.headers, services.settings.deadline_s, time.time()
+    )
+    headers = {**protected.headers(), "x-gateway-web-search": plan.header}
+    return Prepared(chat, key, target, protected, plan, deadline, headers)
+
+
+def _enforce_policy(policy: Policy, key: KeyRecord, chat: ChatCompletionRequest, target: Target) -> None:
+    rules = policy.rules_for(key.key_id, target.workspace)
+    if not rules:
+        return
+    violated = policy.violation(rules, chat.texts(), time.gmtime().tm_hour)
+    if violated is not None:
+        raise PolicyViolation(f"The request was refused by the firewall rule '{violated}'.", param="messages")

@@ -1,0 +1,160 @@
+"""Writing `Piece`s out as OpenAI chat completions: the caller's side of the wire.
+
+Every key written here is one the gateway chose to write, with a value the relay
+guarded or the gateway made: ids (`chatcmpl-…`, `call_…`), `created`, `object`
+and `model` are the gateway's own, `logprobs` is always `null` (the provider's
+token log-probabilities repeat the answer's text, unguarded), usage is numbers.
+A stream keeps its completion id, and each tool call its id, across all chunks;
+a tool call's id appears on its first chunk, as OpenAI sends it, so a client can
+send it back in the next request as `tool_call_id`.
+
+Another wire format (issue 15: Anthropic Messages, OpenAI Responses) is another
+writer over the same pieces.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from gateway.answers import Choice, Citation, Piece, ToolCall, Usage
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}{secrets.token_urlsafe(18).replace('-', 'x').replace('_', 'y')}"
+
+
+class ChatCompletionWriter:
+    """One answer's writer: holds the ids it gave out, so a stream's chunks agree."""
+
+    def __init__(
+        self,
+        public_model: str,
+        *,
+        clock: Callable[[], float] = time.time,
+        ids: Callable[[str], str] = new_id,
+    ) -> None:
+        self._model = public_model
+        self._ids = ids
+        self._id = ids("chatcmpl-")
+        self._created = int(clock())
+        self._call_ids: dict[tuple[int, int], str] = {}
+
+    def completion(self, piece: Piece) -> dict[str, Any]:
+        """A whole answer: `chat.completion`."""
+        body = self._head("chat.completion")
+        body["choices"] = [
+            {
+                "index": choice.index,
+                "message": self._message(choice),
+                "logprobs": None,
+                "finish_reason": choice.finish_reason or "stop",
+            }
+            for choice in piece.choices
+        ]
+        if piece.usage is not None:
+            body["usage"] = piece.usage.as_dict()
+        return body
+
+    def chunk(self, piece: Piece) -> dict[str, Any] | None:
+        """One stream chunk, or None when no choice has anything to say yet."""
+        choices = []
+        for choice in piece.choices:
+            delta = self._delta(choice)
+            if delta or choice.finish_reason is not None:
+                choices.append(
+                    {
+                        "index": choice.index,
+                        "delta": delta,
+                        "logprobs": None,
+                        "finish_reason": choice.finish_reason,
+                    }
+                )
+        if not choices:
+            return None
+        return {**self._head("chat.completion.chunk"), "choices": choices}
+
+    def usage_chunk(self, usage: Usage) -> dict[str, Any]:
+        """The stream's closing usage chunk (empty `choices`), when the client asked for it."""
+        return {**self._head("chat.completion.chunk"), "choices": [], "usage": usage.as_dict()}
+
+    def _head(self, kind: str) -> dict[str, Any]:
+        return {"id": self._id, "object": kind, "created": self._created, "model": self._model}
+
+    def _message(self, choice: Choice) -> dict[str, Any]:
+        message: dict[str, Any] = {"role": "assistant", "content": _content(choice.content)}
+        message.update(_common(choice, whole=True))
+        if choice.tool_calls:
+            message["tool_calls"] = [
+                {"id": self._ids("call_"), "type": "function", "function": _function(call, whole=True)}
+                for call in choice.tool_calls
+            ]
+        return message
+
+    def _delta(self, choice: Choice) -> dict[str, Any]:
+        delta: dict[str, Any] = {}
+        if choice.role:
+            delta["role"] = "assistant"
+        if choice.content is not None:
+            delta["content"] = _content(choice.content)
+        delta.update(_common(choice, whole=False))
+        calls = [
+            item for item in (self._call_delta(choice.index, call) for call in choice.tool_calls) if item
+        ]
+        if calls:
+            delta["tool_calls"] = calls
+        return delta
+
+    def _call_delta(self, index: int, call: ToolCall) -> dict[str, Any] | None:
+        key = (index, call.index)
+        item: dict[str, Any] = {"index": call.index}
+        if key not in self._call_ids:
+            self._call_ids[key] = self._ids("call_")
+            item.update(id=self._call_ids[key], type="function")
+        function = _function(call, whole=False)
+        if function:
+            item["function"] = function
+        return item if len(item) > 1 else None
+
+
+def _common(choice: Choice, *, whole: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if choice.refusal is not None:
+        out["refusal"] = choice.refusal
+    if choice.reasoning is not None:
+        out["reasoning_content"] = choice.reasoning
+    if choice.function_call is not None:
+        out["function_call"] = _function(choice.function_call, whole=whole)
+    if choice.annotations:
+        out["annotations"] = [_citation(citation) for citation in choice.annotations]
+    if choice.audio_transcript is not None:
+        out["audio"] = {"transcript": choice.audio_transcript}
+    return out
+
+
+def _content(content: str | list[str] | None) -> str | list[dict[str, str]] | None:
+    if isinstance(content, list):
+        return [{"type": "text", "text": text} for text in content]
+    return content
+
+
+def _function(call: ToolCall, *, whole: bool) -> dict[str, str]:
+    """A whole call always names both fields; a stream piece only what it carries."""
+    if whole:
+        return {"name": call.name or "", "arguments": call.arguments or ""}
+    return {
+        name: value
+        for name, value in (("name", call.name), ("arguments", call.arguments))
+        if value is not None
+    }
+
+
+def _citation(citation: Citation) -> dict[str, Any]:
+    cited: dict[str, Any] = {"url": citation.url, "title": citation.title}
+    if citation.start_index is not None:
+        cited["start_index"] = citation.start_index
+    if citation.end_index is not None:
+        cited["end_index"] = citation.end_index
+    return {"type": "url_citation", "url_citation": cited}
