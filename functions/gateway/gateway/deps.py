@@ -26,8 +26,13 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 async def get_api_key(request: Request, services: ServicesDep) -> KeyRecord:
-    """The caller's key, looked up and compared; 401 otherwise."""
-    return await services.authenticator.authenticate(request.headers.get("authorization"))
+    """The caller's key, looked up and compared; 401 otherwise. Anthropic's clients send it
+    as `x-api-key` (Claude Code with ANTHROPIC_API_KEY), everyone else as a bearer token."""
+    authorization = request.headers.get("authorization")
+    api_key = request.headers.get("x-api-key")
+    if not authorization and api_key:
+        authorization = f"Bearer {api_key}"
+    return await services.authenticator.authenticate(authorization)
 
 
 ApiKeyDep = Annotated[KeyRecord, Depends(get_api_key)]
