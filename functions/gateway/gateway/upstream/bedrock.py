@@ -7,8 +7,9 @@ and `bedrock:InvokeModelWithResponseStream` for the configured models only. The 
 the region's (`bedrock-runtime.{region}.amazonaws.com`) unless `GATEWAY_BEDROCK_BASE_URL`
 overrides it; the region is `GATEWAY_BEDROCK_REGION`, else the Lambda's own.
 
-The model id goes in the path percent-encoded (ids and inference-profile ARNs hold `:` and
-`/`), and SigV4 signs that path encoded once more, as AWS requires for every service but S3.
+The model id goes in the path with `/` percent-encoded (inference-profile ARNs hold it) and
+`:` as it is: the pool's transport (aiohttp) decodes a `%3A` before sending, and SigV4 must sign
+the path as sent, encoded once more, as AWS requires for every service but S3.
 ConverseStream answers in AWS's binary event-stream framing (`formats/bedrock/eventstream.py`).
 """
 
@@ -63,7 +64,8 @@ class BedrockClient(UpstreamClient):
                 "region is used) or GATEWAY_BEDROCK_BASE_URL."
             )
         action = "converse-stream" if stream else "converse"
-        return f"{self._catalog.base_url(spec.provider)}/model/{quote(spec.upstream_model, safe='')}/{action}"
+        model = quote(spec.upstream_model, safe=":")
+        return f"{self._catalog.base_url(spec.provider)}/model/{model}/{action}"
 
     def _body(self, spec: ModelSpec, payload: dict[str, Any]) -> bytes:
         return json.dumps(converse_body(payload, spec), ensure_ascii=False).encode()
