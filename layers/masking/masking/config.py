@@ -25,6 +25,8 @@ _FIELDS = (
     "allow_non_text",
     "stream_holdback",
     "locales",
+    "names",
+    "addresses",
     "custom_entities",
     "extra_detectors",
 )
@@ -40,6 +42,8 @@ class MaskingConfig:
     allow_non_text: bool
     stream_holdback: int
     locales: tuple[str, ...]
+    names: bool
+    addresses: bool
     custom_entities: tuple[CustomEntity, ...]
     extra_detectors: tuple[Detector, ...]
     detectors: tuple[Detector, ...]
@@ -59,6 +63,8 @@ class MaskingConfig:
         allow_non_text: bool = False,
         stream_holdback: int = DEFAULT_HOLDBACK,
         locales: tuple[str, ...] = ("us",),
+        names: bool = False,
+        addresses: bool = False,
         custom_entities: tuple[CustomEntity, ...] = (),
         extra_detectors: tuple[Detector, ...] = (),
     ) -> None:
@@ -67,7 +73,12 @@ class MaskingConfig:
         if not 16 <= stream_holdback <= 4096:
             raise ValueError("stream_holdback must be between 16 and 4096 characters")
         detectors = build_detectors(
-            tuple(phone_regions), tuple(locales), tuple(custom_entities), tuple(extra_detectors)
+            tuple(phone_regions),
+            tuple(locales),
+            tuple(custom_entities),
+            tuple(extra_detectors),
+            names=bool(names),
+            addresses=bool(addresses),
         )
         # Literal allowlist entries also match in normalised form: scan each entry once here.
         norms = [
@@ -85,6 +96,8 @@ class MaskingConfig:
             "allow_non_text": bool(allow_non_text),
             "stream_holdback": int(stream_holdback),
             "locales": tuple(locales),
+            "names": bool(names),
+            "addresses": bool(addresses),
             "custom_entities": tuple(custom_entities),
             "extra_detectors": tuple(extra_detectors),
             "detectors": detectors,

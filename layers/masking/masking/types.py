@@ -12,7 +12,7 @@ PiiMode = Literal["disabled", "obfuscate", "block"]
 SecretsMode = Literal["block", "obfuscate"]
 
 SECRET: Final = "SECRET"
-PII_TYPES: Final = ("EMAIL", "PHONE", "CREDIT_CARD", "IP_ADDRESS", "SSN", "IBAN")
+PII_TYPES: Final = ("EMAIL", "PHONE", "CREDIT_CARD", "IP_ADDRESS", "SSN", "IBAN", "PERSON", "ADDRESS")
 
 
 class Span(NamedTuple):

@@ -1,0 +1,161 @@
+"""Postal addresses of the US, the UK and Canada (type `ADDRESS`), opt-in
+(`MaskingConfig(addresses=True)`, `GATEWAY_PII_ADDRESSES=on`).
+
+Anchored on what can be validated, the postal code, then read backwards:
+- US: a state (`IL`, `Illinois`, territories and APO/FPO `AE`/`AP`/`AA`) and a ZIP or ZIP+4;
+- Canada: a postal code `A1A 1A1` with the letters Canada Post allows (no D, F, I, O, Q, U;
+  no W or Z first), with or without its province;
+- UK: a postcode whose outward code is one of the Royal Mail's shapes (A9, A99, AA9, AA99, A9A,
+  AA9A, with the letters allowed in each place) in a real postcode area, and whose inward code
+  is a digit and two of the allowed letters (no C, I, K, M, O, V).
+Before the code, on the same line or the lines above, separated by commas or line breaks: the
+city (and for the UK a county), then the street line (house number, street name, suffix such as
+Street, Ave, Road, Close, Crescent, Mews, with a direction and a unit such as `Apt 4B`, `Suite
+210`, `Flat 3`), then a unit line. Reading stops at the first part that is none of these, so an
+address in a sentence is cut at its street line.
+
+A street line alone is an address when its suffix is one that nearly always ends a street name
+("742 Evergreen Terrace"); the rest of USPS Publication 28's suffixes ("Points", "Ways", "Key")
+count only with a city and a postal code after them. A postal code with its city but no street
+is masked too (a ZIP or a postcode narrows a person down to a few streets).
+
+Linear: each pattern is bounded and matched once over the text; the backward reading looks at
+most 200 characters before each code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from masking.detectors.address_tables import (
+    CA_PROVINCES,
+    DIRECTIONS,
+    OTHER_SUFFIXES,
+    STRONG_SUFFIXES,
+    UK_AREAS,
+    UNITS,
+    US_STATES,
+)
+from masking.types import Span
+
+ADDRESS: Final = "ADDRESS"
+LOOK_BACK: Final = 200
+MAX_PARTS: Final = 5
+
+
+def _words(items: tuple[str, ...] | list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
+
+
+def _suffixes(items: tuple[str, ...] | list[str]) -> str:
+    """Whole words, and abbreviations (four letters or fewer) with an optional dot: "St.", but
+    not the full stop after "Terrace"."""
+    return f"{_words([w for w in items if len(w) > 4])}|(?:{_words([w for w in items if len(w) <= 4])})\\.?"
+
+
+_L = r"[^\W\d_]"
+_NUMBER = r"\d{1,6}+(?:[A-Za-z](?![^\W_])|-\d{1,5}+|/\d{1,4}+)?+"
+_UNIT = rf"(?:(?:{_words(UNITS)})\.?|#) ?#?(?:[A-Za-z]?\d{{1,5}}+[A-Za-z]?|[A-Z])(?![^\W_])"
+_DIRECTION = rf"(?:{_words(DIRECTIONS)})\.?"
+_NAME_WORD = rf"(?:[A-Z]{_L}{{0,30}}+(?:['\u2019.-]{_L}{{1,30}}+)?+|\d{{1,3}}+(?:st|nd|rd|th)|[A-Z]\.)"
+
+
+def _street(suffixes: str) -> str:
+    return (
+        rf"(?:{_DIRECTION} )?(?:{_NAME_WORD} ){{1,4}}?(?:{suffixes})(?![^\W_])"
+        rf"(?: {_DIRECTION}(?![^\W_]))?(?:,? {_UNIT})?"
+    )
+
+
+_STRONG = _suffixes(STRONG_SUFFIXES)
+_ANY_SUFFIX = _suffixes([*STRONG_SUFFIXES, *OTHER_SUFFIXES])
+# A street line alone: number, name, strong suffix (a unit may come first: "Flat 3, 12 High St").
+_STREET_ALONE: Final = re.compile(rf"(?<![\w/#-])(?:{_UNIT},? )?{_NUMBER} {_street(_STRONG)}")
+# Parts read backwards from a postal code, each matched against a whole part.
+_STREET_PART: Final = re.compile(rf"(?:(?:{_UNIT},? )?{_NUMBER},? )?{_street(_ANY_SUFFIX)}")
+_UNIT_PART: Final = re.compile(
+    rf"{_UNIT}|{_NUMBER}|P\.? ?O\.? Box \d{{1,6}}+|(?:PSC|CMR|Unit) \d{{1,5}}+,? Box \d{{1,5}}+"
+)
+_PLACE_PART: Final = re.compile(rf"(?:[A-Z]{_L}{{1,30}}+(?:['\u2019.-]{_L}{{1,30}}+)?+[ ]?){{1,4}}+")
+# A street line that ends a longer part ("Send it to 12 Main Street").
+_STREET_TAIL: Final = re.compile(rf"(?<![\w/#-]){_NUMBER} {_street(_ANY_SUFFIX)}$")
+
+_STATE = rf"(?:{_words(list(US_STATES))}|{_words(list(US_STATES.values()))})"
+_US_CODE: Final = re.compile(rf"(?<![^\W_])(?P<region>{_STATE})\.?,? (?P<code>\d{{5}}(?:-\d{{4}})?)(?![\w-])")
+_CA_LETTER = "[ABCEGHJ-NPRSTV-Z]"
+_PROVINCE = rf"(?:{_words(list(CA_PROVINCES))}|{_words(list(CA_PROVINCES.values()))})"
+_CA_CODE: Final = re.compile(
+    rf"(?<![^\W_])(?:(?P<region>{_PROVINCE})\.?,? )?"
+    rf"(?P<code>[ABCEGHJ-NPRSTVXY]\d{_CA_LETTER}[ -]?\d{_CA_LETTER}\d)(?![\w-])"
+)
+_UK_CODE: Final = re.compile(
+    r"(?<![^\W_])(?P<code>(?P<area>[A-PR-UWYZ][A-HK-Y]?)(?:\d[A-HJKPSTUW]|\d{1,2}|(?<=[A-Z]{2})\d[ABEHMNPRVWXY])"
+    r" ?\d[ABD-HJLNP-UW-Z]{2}|GIR ?0AA)(?![\w-])"
+)
+# Between two parts: a comma or a line break; between the city and its code also a space.
+_SEPARATOR: Final = re.compile(r"[ ]?(?:,[ ]?|\r?\n[ ]?)$")
+_FIRST_SEPARATOR: Final = re.compile(r"[ ]?(?:,[ ]?|\r?\n[ ]?)$|[ ]$")
+
+
+class AddressDetector:
+    crosses_blanks = True
+    starts_with_words = True  # "Flat 3, …", a street name after its number: ordinary words
+    cue_words: frozenset[str] = frozenset(w.lower() for w in UNITS)
+
+    def find(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        for kind, pattern in (("us", _US_CODE), ("ca", _CA_CODE), ("uk", _UK_CODE)):
+            for m in pattern.finditer(text):
+                if kind == "uk" and not (m.group("code").startswith("GIR") or m.group("area") in UK_AREAS):
+                    continue
+                span = self._read_back(text, m, kind)
+                if span is not None:
+                    spans.append(span)
+        taken = [(s.start, s.end) for s in spans]
+        for m in _STREET_ALONE.finditer(text):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                spans.append(Span(ADDRESS, m.start(), m.end(), "street", _norm(m.group(0))))
+        return spans
+
+    def _read_back(self, text: str, code: re.Match[str], kind: str) -> Span | None:
+        """The address that ends with this postal code: the city (and for the UK a county), the
+        street line, then unit lines, read upwards over commas and line breaks."""
+        floor = max(0, code.start() - LOOK_BACK)
+        start = code.start()
+        places = streets = 0
+        first = True
+        for _ in range(MAX_PARTS):
+            sep = (_FIRST_SEPARATOR if first else _SEPARATOR).search(text, max(floor, start - 4), start)
+            first = False
+            if sep is None:
+                break
+            part_start = max(text.rfind(",", floor, sep.start()), text.rfind("\n", floor, sep.start())) + 1
+            part_start = max(part_start, floor)
+            while part_start < sep.start() and text[part_start] == " ":
+                part_start += 1
+            part = text[part_start : sep.start()]
+            if not part:
+                break
+            street = _STREET_PART.fullmatch(part) is not None
+            if streets == 0 and places == 0 and not street and _PLACE_PART.fullmatch(part):
+                places = 1
+            elif street and streets < 2:
+                streets += 1
+            elif streets and _UNIT_PART.fullmatch(part):
+                pass
+            elif kind == "uk" and streets == 0 and places == 1 and _PLACE_PART.fullmatch(part):
+                places = 2  # a county or a district above the town
+            else:
+                tail = _STREET_TAIL.search(part)
+                if tail is not None and streets == 0:
+                    start = part_start + tail.start()
+                break
+            start = part_start
+        if start == code.start() and (kind == "us" or code.group("region") is None):
+            return None  # "IL 62704", "K1A 0B1" with nothing around: five digits, a code-like token
+        return Span(ADDRESS, start, code.end(), kind, _norm(text[start : code.end()]))
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.replace(",", " ").split()).lower()

@@ -1,0 +1,374 @@
+"""Person names (type `PERSON`), opt-in (`MaskingConfig(names=True)`, `GATEWAY_PII_NAMES=on`).
+
+No language model: a name is found when something in the text says it is one.
+- A cue before it: a title ("Dr. Smith", "Mrs Jane Doe", "Herr Müller"), a salutation ("Dear
+  Jane"), a phrase ("my name is Jane Doe"), a label ("Name: Jane Doe", `"name": "Jane Doe"`).
+  Weak cues ("Hi", "I am", "this is", "From:") need a known name after them: "I am Sorry" and
+  "From: Marketing" are not names.
+- A signature: a sign-off line ("Best regards,") and the name on the next line, or after the
+  comma on the same line.
+- A display name before an address: "Jane Doe <jane@example.com>".
+- An email address in the same text: `jane.doe@…` makes "Jane Doe" (and "Doe, Jane") a name
+  wherever it appears, in any case, known to the gazetteer or not.
+- The gazetteer alone (`masking.gazetteer`): a capitalised first name followed by a capitalised
+  surname ("Jordan Smith"), with an optional middle initial or name. Pairs that are ordinary
+  words ("Rose Garden", "Will Power"), runs holding a place or an organisation word ("Morgan
+  Street", "Jackson Heights", "Johnson Controls Inc") and sentence-initial words ("Will Smith
+  attend?") are left, as are runs of four capitalised words or more (titles and headings).
+Names are capitalised words (and known names in capitals or lower case after a label). The
+matching is linear: three regex passes with bounded, possessive quantifiers, and a walk of at
+most four words from each candidate start.
+
+The span is the name itself (not its title), with `outer_start` at the cue, so the stream guard
+never separates them. `norm` is the folded lower-case name, so "Jane Doe" and "JANE DOE" share a
+placeholder's sameness.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container
+from typing import Final, NamedTuple
+
+from masking.detectors.email import EmailDetector
+from masking.detectors.name_cues import (
+    BRANDS,
+    GREETINGS,
+    HONORIFICS,
+    LABELS,
+    MAILBOX_WORDS,
+    NAME_LABELS,
+    NOT_PERSON,
+    PARTICLES,
+    PLACE_PREFIXES,
+    POST_NOMINALS,
+    SALUTATIONS,
+    SIGN_OFFS,
+    STOP_WORDS,
+    STRONG_PHRASES,
+    WEAK_PHRASES,
+)
+from masking.gazetteer import Gazetteer, fold, load
+from masking.types import Span
+
+PERSON: Final = "PERSON"
+MAX_WORDS: Final = 4
+_LETTERS = r"[^\W\d_]"
+_APOS = "'\u2019"  # an apostrophe, straight or typographic
+_PART = rf"{_LETTERS}{{1,40}}+"
+# One word of a name: letters, with an apostrophe part (O'Brien) and up to two hyphen parts.
+_WORD: Final = re.compile(rf"{_PART}(?:[{_APOS}]{_PART})?+(?:-{_PART}){{0,2}}+")
+_INITIAL: Final = re.compile(r"[A-Z]\.(?= )")
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", " ") for w in sorted(words, key=len, reverse=True))
+
+
+_NAMEISH = "|".join(
+    [
+        rf"(?P<honorific>(?:{_alternatives(tuple(HONORIFICS))})\.?) ",
+        rf"(?P<salutation>(?i:{_alternatives(SALUTATIONS)})),? ",
+        rf"(?P<greeting>(?i:{_alternatives(GREETINGS)})),? ",
+        rf"(?P<strong>(?i:{_alternatives(STRONG_PHRASES)})):? ",
+        rf"(?P<weak>(?i:{_alternatives(WEAK_PHRASES)})) ",
+        rf"(?P<namelabel>(?i:{_alternatives(NAME_LABELS)}))[\"']? ?[:=] ?[\"']?",
+        rf"(?P<label>(?i:{_alternatives(LABELS)}))[\"']? ?[:=] ?[\"']?",
+        rf"(?P<signoff>(?i:{_alternatives(SIGN_OFFS)}))(?:[ ]?[,.!:-])?(?:[ ]?\r?\n[ ]?|, ?| - )",
+    ]
+)
+_CUE: Final = re.compile(rf"(?<![^\W_])(?:{_NAMEISH})")
+# A display name: capitalised words right before `<address@…>` or `(address@…)`.
+_DISPLAY: Final = re.compile(
+    rf"(?<![^\W_])(?:[A-Z]{_LETTERS}{{0,40}}+[ .'\u2019-]{{1,2}}){{1,4}}+[<(](?=[\w.+-]{{1,64}}+@)"
+)
+# A run of capitalised words (a capital start, one space between; middle initials allowed).
+_CAP = rf"(?:[A-ZÀ-ÖØ-ÞĀ-Ž](?:{_PART}(?:[{_APOS}-]{_PART}){{0,2}}+|[{_APOS}]{_PART}))"
+_CAP_RUN: Final = re.compile(
+    rf"(?<![^\W_])(?<![-{_APOS}]){_CAP}(?: (?:[A-Z]\. )?{_CAP}){{1,5}}+(?![^\W_]|[-{_APOS}]\w)"
+)
+_TOKEN: Final = re.compile(r"[^ ]+")
+_LOCAL_SPLIT: Final = re.compile(r"[._-]+")
+
+
+class _Name(NamedTuple):
+    start: int
+    end: int
+    words: tuple[str, ...]  # folded upper-case words; particles lower-case; initials one letter
+
+
+_STOP: Final = frozenset(w.lower() for w in STOP_WORDS)
+_BREAKS: Final = _STOP | frozenset(h.lower() for h in HONORIFICS)
+_GENERIC_LABELS: Final = frozenset({"name", "nom", "nome", "naam", "nombre"})
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and any(c.islower() for c in word[1:])
+
+
+def _style(word: str) -> str:
+    return "cap" if _capitalised(word) else "upper" if word.isupper() else "lower" if word.islower() else ""
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """Is `pos` the first word of a sentence, a line or a quotation?"""
+    i = pos
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    return i == 0 or text[i - 1] in ".!?:;\"'“”([\n\r*#>-•"
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """The spellings to look up: `O'BRIEN` is OBRIEN in the lists, `SMITH-JONES` either part."""
+    if "'" in word or "\u2019" in word:
+        word = word.replace("'", "").replace("\u2019", "")
+    if "-" in word:
+        return (word.replace("-", ""), *word.split("-"))
+    return (word,)
+
+
+def _in(word: str, names: Container[str]) -> bool:
+    return any(form in names for form in _forms(word))
+
+
+def _fold_chars(text: str) -> str:
+    """Upper case, accents dropped, one character for one (positions are kept)."""
+    if text.isascii():
+        return text.upper()
+    return "".join(fold(c)[:1] or c for c in text.upper())
+
+
+class PersonDetector:
+    """Needs a gazetteer; `load` (the shipped file, read on the first `find`) by default.
+    Tests inject a small one."""
+
+    crosses_blanks = True
+    starts_with_words = True  # a name is ordinary capitalised words: the guard must ask
+    cue_words: frozenset[str] = frozenset(
+        w.lower()
+        for phrase in (*HONORIFICS, *SALUTATIONS, *GREETINGS, *STRONG_PHRASES, *WEAK_PHRASES, *NAME_LABELS,
+                       *LABELS, *SIGN_OFFS)
+        for w in phrase.split()
+    )  # fmt: skip
+
+    def __init__(self, gazetteer: Callable[[], Gazetteer] = load) -> None:
+        self._gazetteer = gazetteer
+        self._emails = EmailDetector()
+
+    def find(self, text: str) -> list[Span]:
+        gaz = self._gazetteer()
+        spans: list[Span] = []
+        for m in _CUE.finditer(text):
+            spans.extend(self._after_cue(text, m, gaz))
+        if "@" in text:
+            spans.extend(self._display_names(text, gaz))
+            spans.extend(self._from_emails(text, gaz))
+        for m in _CAP_RUN.finditer(text):
+            spans.extend(self._bare(text, m, gaz))
+        return spans
+
+    # ------------------------------------------------------------------ reading a name
+
+    def _read(self, text: str, pos: int, *, any_case: bool = False) -> _Name | None:
+        """The name starting at `pos`: up to MAX_WORDS words written alike (capitalised; or, with
+        `any_case`, all lower case or all capitals), particles and middle initials between
+        them, ending before a stop word or anything else."""
+        words: list[str] = []
+        ends: list[int] = []
+        style = ""
+        i = pos
+        while len(words) < MAX_WORDS:
+            initial = _INITIAL.match(text, i)
+            if initial is not None and words:
+                words.append(initial.group(0)[0])
+                ends.append(initial.end())
+            else:
+                m = _WORD.match(text, i)
+                if m is None:
+                    break
+                word = m.group(0)
+                possessive = word.endswith(("'s", "\u2019s"))
+                if possessive:
+                    word = word[:-2]
+                lower = word.lower()
+                if lower in _STOP:
+                    break
+                if lower in PARTICLES and words:
+                    words.append(lower)
+                else:
+                    shape = _style(word)
+                    if not (shape == "cap" or (any_case and shape and len(word) > 1)):
+                        break
+                    if style and shape != style:
+                        break
+                    style = shape
+                    words.append(fold(word))
+                ends.append(m.start() + len(word))
+                if possessive:
+                    break
+            if not text.startswith(" ", ends[-1]):
+                break
+            i = ends[-1] + 1
+        while words and (words[-1] in PARTICLES or len(words[-1]) == 1):
+            words.pop()  # a name ends on a word, not on a particle or an initial
+            ends.pop()
+        if not words or any(w in NOT_PERSON for w in words):
+            return None
+        return _Name(pos, ends[-1], tuple(words))
+
+    @staticmethod
+    def _known(name: _Name, gaz: Gazetteer, *, strict: bool) -> bool:
+        """Is a word of the name a known first name or surname (and, when `strict`, not also an
+        English word)?"""
+        return any(
+            (_in(w, gaz.first) or _in(w, gaz.last)) and not (strict and w in gaz.words) for w in name.words
+        )
+
+    @staticmethod
+    def _span(name: _Name, kind: str, outer: int = -1) -> Span:
+        return Span(PERSON, name.start, name.end, kind, " ".join(name.words).lower(), outer)
+
+    # ------------------------------------------------------------------ rules
+
+    def _after_cue(self, text: str, m: re.Match[str], gaz: Gazetteer) -> list[Span]:
+        cue = m.lastgroup or ""
+        pos = m.end()
+        if cue == "salutation":
+            title = _WORD.match(text, pos)  # "Dear Mr. Smith": the title belongs to the cue
+            if title is not None and title.group(0) in HONORIFICS:
+                pos = title.end() + text.startswith(".", title.end())
+                pos += text.startswith(" ", pos)
+        label = cue in ("namelabel", "label")
+        name = self._read(text, pos, any_case=label)
+        if name is None:
+            return []
+        if label:
+            ok = self._labelled_ok(text, m, name, gaz)
+        elif cue == "greeting":
+            ok = self._known(name, gaz, strict=False)
+        elif cue == "weak":
+            ok = self._known(name, gaz, strict=True)
+        elif cue == "signoff":
+            ok = self._signature_ok(text, m, name, gaz)
+        else:
+            ok = True
+        return [self._span(name, cue, m.start())] if ok else []
+
+    def _labelled_ok(self, text: str, m: re.Match[str], name: _Name, gaz: Gazetteer) -> bool:
+        """After a label the value must end there (a line end, a quote, punctuation: "name:
+        Checkout code" is a CI step), and be a known name unless it is capitalised after a
+        label that asks for a person's name ("Surname: Brzęczyszczykiewicz")."""
+        after = text[name.end : name.end + 2]
+        if after[:1].isalpha() or (after[:1] == " " and after[1:2].isalpha()):
+            return False
+        capitalised = _capitalised(text[name.start : name.end])
+        generic = m.lastgroup == "label" or m.group("namelabel").lower() in _GENERIC_LABELS
+        if generic or not capitalised:
+            return self._known(name, gaz, strict=not capitalised)
+        return True
+
+    def _signature_ok(self, text: str, m: re.Match[str], name: _Name, gaz: Gazetteer) -> bool:
+        """A sign-off starts its line and the name ends its line (a comma, a dash or a bar and a
+        job title may follow). On the sign-off's own line ("Thanks, Jane") the name must be
+        known."""
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if text[line_start : m.start()].strip():
+            return False
+        line_end = text.find("\n", name.end)
+        tail = text[name.end : len(text) if line_end == -1 else line_end].strip()
+        if tail and tail[0] not in ",|-(":
+            return False
+        same_line = "\n" not in text[m.start() : name.start]
+        return not same_line or self._known(name, gaz, strict=True)
+
+    def _display_names(self, text: str, gaz: Gazetteer) -> list[Span]:
+        spans: list[Span] = []
+        for m in _DISPLAY.finditer(text):
+            name = self._read(text, m.start())
+            if name is not None and (len(name.words) >= 2 or self._known(name, gaz, strict=True)):
+                spans.append(self._span(name, "display"))
+        return spans
+
+    def _from_emails(self, text: str, gaz: Gazetteer) -> list[Span]:
+        """Names spelt by the local part of an address found in the same text."""
+        wanted: set[tuple[str, str]] = set()
+        for email in self._emails.find(text):
+            local = text[email.start : text.index("@", email.start)]
+            parts = [p for p in _LOCAL_SPLIT.split(local.rstrip("0123456789")) if p]
+            if len(parts) == 1:
+                parts = self._split_joined(fold(parts[0]), gaz)
+            if len(parts) != 2 or any(len(p) < 2 or not p.isalpha() for p in parts):
+                continue
+            first, last = (fold(p) for p in parts)
+            if first.lower() in MAILBOX_WORDS or last.lower() in MAILBOX_WORDS:
+                continue
+            wanted.add((first, last))
+        spans: list[Span] = []
+        if not wanted:
+            return spans
+        hay = _fold_chars(text)
+        for first, last in wanted:
+            norm = f"{first} {last}".lower()
+            forward = re.compile(rf"(?<![^\W_]){re.escape(first)} {re.escape(last)}(?![^\W_])")
+            backward = re.compile(rf"(?<![^\W_]){re.escape(last)}, ?{re.escape(first)}(?![^\W_])")
+            for pattern in (forward, backward):
+                spans.extend(Span(PERSON, h.start(), h.end(), "email", norm) for h in pattern.finditer(hay))
+        return spans
+
+    @staticmethod
+    def _split_joined(local: str, gaz: Gazetteer) -> list[str]:
+        """`janedoe` → JANE, DOE when exactly one split is a first name and a surname."""
+        splits = [
+            [local[:i], local[i:]]
+            for i in range(2, len(local) - 1)
+            if local[:i] in gaz.first and local[i:] in gaz.last and local[:i] not in gaz.words
+        ]
+        return splits[0] if len(splits) == 1 else [local]
+
+    def _bare(self, text: str, m: re.Match[str], gaz: Gazetteer) -> list[Span]:
+        """Segments of a capitalised run between stop words and titles, each judged alone."""
+        spans: list[Span] = []
+        segment: list[re.Match[str]] = []
+        for token in [*_TOKEN.finditer(text, m.start(), m.end()), None]:
+            if token is not None and token.group(0).rstrip(".").lower() not in _BREAKS:
+                segment.append(token)
+                continue
+            if segment:
+                span = self._bare_segment(text, segment, gaz)
+                if span is not None:
+                    spans.append(span)
+            segment = []
+        return spans
+
+    def _bare_segment(self, text: str, tokens: list[re.Match[str]], gaz: Gazetteer) -> Span | None:
+        """The longest two- or three-word window of the segment that ends it (or ends before a
+        post-nominal such as `Jr` or `MD`) and reads first name, [middle], surname. A
+        sentence-initial English word is not taken for a first name ("Ask Mary Smith")."""
+        if len(tokens) > MAX_WORDS:
+            return None  # five capitalised words and more: a heading or a title
+        words = [t.group(0) if t.group(0).endswith(".") else fold(t.group(0)) for t in tokens]
+        if any(w in NOT_PERSON or w in PLACE_PREFIXES for w in words):
+            return None
+        end = len(words)
+        while end > 2 and (words[end - 1] in POST_NOMINALS or tokens[end - 1].group(0).isupper()):
+            end -= 1
+        for begin in range(max(0, end - 3), end - 1):
+            window = words[begin:end]
+            if self._full_name(window, gaz) and not (
+                begin == 0 and window[0] in gaz.words and _sentence_start(text, tokens[0].start())
+            ):
+                name = _Name(
+                    tokens[begin].start(), tokens[end - 1].end(), tuple(w.rstrip(".") for w in window)
+                )
+                return self._span(name, "gazetteer")
+        return None
+
+    @staticmethod
+    def _full_name(words: list[str], gaz: Gazetteer) -> bool:
+        first, last = words[0], words[-1]
+        if first.endswith(".") or not (_in(first, gaz.first) and _in(last, gaz.last)):
+            return False
+        if "".join(words) in BRANDS:
+            return False
+        middle = words[1]
+        return len(words) == 2 or middle.endswith(".") or _in(middle, gaz.first) or _in(middle, gaz.last)
