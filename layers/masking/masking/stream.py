@@ -13,9 +13,10 @@ boundaries, and each piece is guarded as a whole (`process_piece`). A cut is a w
   context such as `password = `, spans it; such cuts are at least 64 characters apart, so dense
   blanks cost no more than prose.
 Text with no usable cut is cut by force after `stream_holdback` characters when it is plain
-letters, after 512 when it holds digits or symbols, after 8 KB inside a key block or a single
-blank-free token (a JWT, a base64 blob, a long URL), preferably just before the last run of
-key-like characters. Only the undecided tail is held back, and a
+letters (512 when a detector reads ordinary words as a value: a name, an address, a deployment's
+entity that joins words), after 512 when it holds digits or symbols, after 8 KB inside a key
+block or a single blank-free token (a JWT, a base64 blob, a long URL), preferably just before
+the last run of key-like characters. Only the undecided tail is held back, and a
 piece is emitted only after it has been guarded, so no prefix of a redacted value leaks first.
 Cut positions are decided in the same order with the same look-ahead whether the text arrives
 in one piece or a thousand, which is what makes `guard_text` and the stream agree. Pieces are
@@ -233,8 +234,11 @@ class ResponseGuard:
         window = self._buf[s : s + self._holdback]
         if "-----" in window:
             return PEM_BOUND
-        if _PLAIN.fullmatch(window):
+        if _PLAIN.fullmatch(window) and self.config.soft_cuts:
             return self._holdback
+        # Plain letters can be a value when a detector reads ordinary words (names, addresses):
+        # a judged blank is followed by MIN_PIECE characters that are not judged again, so a
+        # bound of `stream_holdback` would force a cut through the next name of a signature.
         return TRIGGERED_BOUND
 
     def _long_token(self, s: int) -> bool:

@@ -37,27 +37,26 @@ from masking.detectors.address_tables import (
     UNITS,
     US_STATES,
 )
+from masking.detectors.trie import alternation
 from masking.types import Span
 
 ADDRESS: Final = "ADDRESS"
+_DIGIT: Final = re.compile(r"\d")
 LOOK_BACK: Final = 200
 MAX_PARTS: Final = 5
-
-
-def _words(items: tuple[str, ...] | list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
 
 
 def _suffixes(items: tuple[str, ...] | list[str]) -> str:
     """Whole words, and abbreviations (four letters or fewer) with an optional dot: "St.", but
     not the full stop after "Terrace"."""
-    return f"{_words([w for w in items if len(w) > 4])}|(?:{_words([w for w in items if len(w) <= 4])})\\.?"
+    words = alternation([w for w in items if len(w) > 4])
+    return f"{words}|{alternation([w for w in items if len(w) <= 4])}\\.?"
 
 
 _L = r"[^\W\d_]"
 _NUMBER = r"\d{1,6}+(?:[A-Za-z](?![^\W_])|-\d{1,5}+|/\d{1,4}+)?+"
-_UNIT = rf"(?:(?:{_words(UNITS)})\.?|#) ?#?(?:[A-Za-z]?\d{{1,5}}+[A-Za-z]?|[A-Z])(?![^\W_])"
-_DIRECTION = rf"(?:{_words(DIRECTIONS)})\.?"
+_UNIT = rf"(?:{alternation(UNITS)}\.?|#) ?#?(?:[A-Za-z]?\d{{1,5}}+[A-Za-z]?|[A-Z])(?![^\W_])"
+_DIRECTION = rf"{alternation(DIRECTIONS)}\.?"
 _NAME_WORD = rf"(?:[A-Z]{_L}{{0,30}}+(?:['\u2019.-]{_L}{{1,30}}+)?+|\d{{1,3}}+(?:st|nd|rd|th)|[A-Z]\.)"
 
 
@@ -72,19 +71,53 @@ _STRONG = _suffixes(STRONG_SUFFIXES)
 _ANY_SUFFIX = _suffixes([*STRONG_SUFFIXES, *OTHER_SUFFIXES])
 # A street line alone: number, name, strong suffix (a unit may come first: "Flat 3, 12 High St").
 _STREET_ALONE: Final = re.compile(rf"(?<![\w/#-])(?:{_UNIT},? )?{_NUMBER} {_street(_STRONG)}")
+# Quebec writes the kind of way before its name: "1000 rue Sherbrooke Ouest".
+_FRENCH_WAY = alternation(
+    [
+        "rue",
+        "Rue",
+        "boulevard",
+        "Boulevard",
+        "boul.",
+        "Boul.",
+        "avenue",
+        "Avenue",
+        "chemin",
+        "Chemin",
+        "place",
+        "Place",
+        "côte",
+        "Côte",
+        "montée",
+        "Montée",
+        "rang",
+        "Rang",
+    ]
+)
+_FRENCH_STREET = (
+    rf"{_FRENCH_WAY} (?:(?:de la|de|du|des|d'|la|le) ?)?{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}+"
+    rf"(?: (?:Est|Ouest|Nord|Sud))?(?:,? {_UNIT})?"
+)
 # Parts read backwards from a postal code, each matched against a whole part.
-_STREET_PART: Final = re.compile(rf"(?:(?:{_UNIT},? )?{_NUMBER},? )?{_street(_ANY_SUFFIX)}")
-_UNIT_PART: Final = re.compile(
-    rf"{_UNIT}|{_NUMBER}|P\.? ?O\.? Box \d{{1,6}}+|(?:PSC|CMR|Unit) \d{{1,5}}+,? Box \d{{1,5}}+"
+_STREET_PART: Final = re.compile(
+    rf"(?:(?:{_UNIT},? )?{_NUMBER},? )?{_street(_ANY_SUFFIX)}|(?:{_UNIT},? )?{_NUMBER},? {_FRENCH_STREET}"
+)
+_UNIT_PART: Final = re.compile(rf"{_UNIT}|{_NUMBER}|P\.? ?O\.? Box \d{{1,6}}+")
+# US military mail (APO, FPO, DPO): a unit and box, or a ship, stands where the street would.
+_MILITARY_PART: Final = re.compile(
+    rf"(?:PSC|CMR|Unit) \d{{1,5}}+,? Box \d{{1,5}}+|(?:USNS|USS|USNV|USCGC) {_L}{{2,30}}+"
 )
 _PLACE_PART: Final = re.compile(rf"(?:[A-Z]{_L}{{1,30}}+(?:['\u2019.-]{_L}{{1,30}}+)?+[ ]?){{1,4}}+")
 # A street line that ends a longer part ("Send it to 12 Main Street").
 _STREET_TAIL: Final = re.compile(rf"(?<![\w/#-]){_NUMBER} {_street(_ANY_SUFFIX)}$")
+_UNIT_TAIL: Final = re.compile(rf"(?<![^\W_]){_UNIT}$")
+_PLACE_TAIL: Final = re.compile(rf"(?<![^\W_])(?:[A-Z]{_L}{{1,30}}+ ){{0,2}}+[A-Z]{_L}{{1,30}}+$")
+_MILITARY_TAIL: Final = re.compile(rf"(?<![^\W_])(?:{_MILITARY_PART.pattern})$")
 
-_STATE = rf"(?:{_words(list(US_STATES))}|{_words(list(US_STATES.values()))})"
+_STATE = alternation([*US_STATES, *US_STATES.values()])
 _US_CODE: Final = re.compile(rf"(?<![^\W_])(?P<region>{_STATE})\.?,? (?P<code>\d{{5}}(?:-\d{{4}})?)(?![\w-])")
 _CA_LETTER = "[ABCEGHJ-NPRSTV-Z]"
-_PROVINCE = rf"(?:{_words(list(CA_PROVINCES))}|{_words(list(CA_PROVINCES.values()))})"
+_PROVINCE = alternation([*CA_PROVINCES, *CA_PROVINCES.values()])
 _CA_CODE: Final = re.compile(
     rf"(?<![^\W_])(?:(?P<region>{_PROVINCE})\.?,? )?"
     rf"(?P<code>[ABCEGHJ-NPRSTVXY]\d{_CA_LETTER}[ -]?\d{_CA_LETTER}\d)(?![\w-])"
@@ -101,9 +134,10 @@ _FIRST_SEPARATOR: Final = re.compile(r"[ ]?(?:,[ ]?|\r?\n[ ]?)$|[ ]$")
 class AddressDetector:
     crosses_blanks = True
     starts_with_words = True  # "Flat 3, …", a street name after its number: ordinary words
-    cue_words: frozenset[str] = frozenset(w.lower() for w in UNITS)
 
     def find(self, text: str) -> list[Span]:
+        if _DIGIT.search(text) is None:
+            return []  # every address holds a house number or a postal code
         spans: list[Span] = []
         for kind, pattern in (("us", _US_CODE), ("ca", _CA_CODE), ("uk", _UK_CODE)):
             for m in pattern.finditer(text):
@@ -114,8 +148,14 @@ class AddressDetector:
                     spans.append(span)
         taken = [(s.start, s.end) for s in spans]
         for m in _STREET_ALONE.finditer(text):
-            if not any(a < m.end() and m.start() < b for a, b in taken):
-                spans.append(Span(ADDRESS, m.start(), m.end(), "street", _norm(m.group(0))))
+            start, end = m.span()
+            for a, b in taken:
+                if a < end and start < b:
+                    # The unit it took belongs to the next address ("742 Evergreen Terrace Flat 3
+                    # …"): keep the street line before it; inside an address, nothing.
+                    end = len(text[start:a].rstrip(" ,\n")) + start if start < a else start
+            if end > start:
+                spans.append(Span(ADDRESS, start, end, "street", _norm(text[start:end])))
         return spans
 
     def _read_back(self, text: str, code: re.Match[str], kind: str) -> Span | None:
@@ -140,19 +180,26 @@ class AddressDetector:
             street = _STREET_PART.fullmatch(part) is not None
             if streets == 0 and places == 0 and not street and _PLACE_PART.fullmatch(part):
                 places = 1
-            elif street and streets < 2:
+            elif (street or _MILITARY_PART.fullmatch(part)) and streets < 2:
                 streets += 1
-            elif streets and _UNIT_PART.fullmatch(part):
-                pass
+            elif (streets or places) and _UNIT_PART.fullmatch(part):
+                pass  # "Suite 3400", "PO Box 123", "Flat 3" on their own line or between commas
             elif kind == "uk" and streets == 0 and places == 1 and _PLACE_PART.fullmatch(part):
                 places = 2  # a county or a district above the town
             else:
-                tail = _STREET_TAIL.search(part)
-                if tail is not None and streets == 0:
+                # A sentence that ends in the street line or the unit ("Ship to 12 Main St",
+                # "moved to Flat 3"): the address starts there.
+                if streets:
+                    tail = _UNIT_TAIL.search(part)
+                elif places:
+                    tail = _STREET_TAIL.search(part) or _MILITARY_TAIL.search(part)
+                else:  # "We meet in Springfield, IL 62704": the city ends the sentence's part
+                    tail = _PLACE_TAIL.search(part)
+                if tail is not None:
                     start = part_start + tail.start()
                 break
             start = part_start
-        if start == code.start() and (kind == "us" or code.group("region") is None):
+        if start == code.start() and (kind == "us" or code.groupdict().get("region") is None):
             return None  # "IL 62704", "K1A 0B1" with nothing around: five digits, a code-like token
         return Span(ADDRESS, start, code.end(), kind, _norm(text[start : code.end()]))
 

@@ -104,8 +104,8 @@ STOP_WORDS: Final = frozenset(
     }
 )  # fmt: skip
 
-# Words that make a capitalised run a place, an organisation or a thing: "Morgan Street",
-# "Jackson Heights", "Johnson Controls Inc", "Mercy Hospital". A run holding one is no name.
+# Words that make a capitalised run an organisation or a thing ("Johnson Controls Inc", "Mercy
+# Hospital", "Acme Support"): a run holding one is no name, even after a cue.
 NOT_PERSON: Final = frozenset(
     word.upper()
     for word in (
@@ -116,13 +116,9 @@ NOT_PERSON: Final = frozenset(
         "Airways", "Station", "Stadium", "Arena", "Museum", "Library", "Church", "Cathedral",
         "Chapel", "Temple", "Hotel", "Motel", "Inn", "Restaurant", "Cafe", "Bar", "Grill", "Pizza",
         "Store", "Stores", "Shop", "Market", "Mall", "Plaza", "Tower", "Towers", "Building",
-        "Hall", "House", "Palace", "Castle", "Park", "Parks", "Garden", "Gardens", "Square", "Bridge",
-        "Street", "St", "Road", "Rd", "Avenue", "Ave", "Boulevard", "Blvd", "Lane", "Ln", "Drive",
-        "Court", "Ct", "Place", "Terrace", "Crescent", "Close", "Mews", "Way", "Highway", "Parkway",
-        "Beach", "Hills", "Heights", "Springs", "Falls", "Valley", "Lake", "Lakes", "River",
-        "Island", "Islands", "Bay", "Harbor", "Harbour", "Creek", "Point", "Grove", "Woods",
-        "Forest", "Mountain", "Mountains", "County", "City", "Town", "Village", "State", "Province",
-        "Region", "District", "Motors", "Technologies", "Technology", "Tech", "Systems", "Software",
+        "Palace", "Castle", "Street", "Avenue", "Boulevard", "Highway", "Parkway", "County", "City",
+        "Province", "Region", "District", "Motors", "Technologies", "Technology", "Tech", "Systems",
+        "Software",
         "Labs", "Studios", "Studio", "Records", "Pictures", "Entertainment", "Media", "News",
         "Times", "Post", "Journal", "Insurance", "Financial", "Securities", "Bros", "Brothers",
         "Sons", "Industries", "International", "Global", "Express", "Airlines", "Pharma", "Health",
@@ -131,7 +127,20 @@ NOT_PERSON: Final = frozenset(
         "Award", "Awards", "Prize", "Cup", "League", "Championship", "Festival", "Conference",
         "Act", "Law", "Rule", "Theorem", "Effect", "Syndrome", "Disease", "Method", "Algorithm",
         "Test", "Index", "Scale", "Model", "Protocol", "Project", "Program", "Programme", "Day",
-        "Week", "Avenue", "Memorial", "Monument", "National", "Federal", "Royal", "United",
+        "Week", "Memorial", "Monument", "National", "Federal", "Royal", "United",
+    )
+)  # fmt: skip
+# Words that end place names and streets as well as surnames ("Jackson Heights", "Morgan Street",
+# "Daniel Park"): a capitalised pair ending in one is a name only after a cue.
+PLACE_WORDS: Final = frozenset(
+    word.upper()
+    for word in (
+        "Hall", "House", "Park", "Parks", "Garden", "Gardens", "Square", "Bridge", "Road", "Lane",
+        "Drive", "Court", "Place", "Terrace", "Crescent", "Close", "Mews", "Way", "Beach", "Hills",
+        "Heights", "Springs", "Falls", "Valley", "Lake", "Lakes", "River", "Island", "Islands", "Bay",
+        "Harbor", "Harbour", "Creek", "Point", "Grove", "Woods", "Forest", "Mountain", "Mountains",
+        "Town", "Village", "State", "Field", "Fields", "Ridge", "Meadows", "Glen", "Vale", "Wells",
+        "Ford", "Mills", "Port", "Cross", "Green", "Row", "Rise", "Walk", "View", "Crest", "Gate",
     )
 )  # fmt: skip
 
@@ -162,9 +171,9 @@ POST_NOMINALS: Final = frozenset(
      "MBA"}
 )  # fmt: skip
 
-# Companies named like a person (first name and surname): "Morgan Stanley" is a bank in most
-# texts that mention it. Written without spaces or punctuation, upper case, as the detector
-# compares them.
+# Companies and places named like a person (first name and surname): "Morgan Stanley" is a bank
+# and "Hong Kong" a city in most texts that mention them. Written without spaces or punctuation,
+# upper case, as the detector compares them.
 BRANDS: Final = frozenset(
     {
         "WELLSFARGO", "MORGANSTANLEY", "HARLEYDAVIDSON", "GOLDMANSACHS", "LOCKHEEDMARTIN",
@@ -175,5 +184,7 @@ BRANDS: Final = frozenset(
         "BOOZALLEN", "GRANTTHORNTON", "JOHNSHOPKINS", "SHERWINWILLIAMS", "BRISTOLMYERS", "ELILILLY",
         "JIMMYCHOO", "JOHNDEERE", "TACOBELL", "DUNKINDONUTS", "BENJERRY", "ABBOTTLABORATORIES",
         "ROBERTBOSCH", "PHILIPMORRIS", "SAKSFIFTH", "MARTHASTEWART", "PAULMITCHELL", "DOLLARGENERAL",
+        "HONGKONG", "COSTARICA", "SRILANKA", "TELAVIV", "DESMOINES", "BATONROUGE", "PUERTORICO",
+        "SIERRALEONE", "NEWJERSEY", "NEWMEXICO", "WESTVIRGINIA",
     }
 )  # fmt: skip

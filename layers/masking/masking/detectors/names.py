@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable, Container
 from typing import Final, NamedTuple
 
+from masking.detectors.address_tables import UNITS
 from masking.detectors.email import EmailDetector
 from masking.detectors.name_cues import (
     BRANDS,
@@ -41,6 +42,7 @@ from masking.detectors.name_cues import (
     NOT_PERSON,
     PARTICLES,
     PLACE_PREFIXES,
+    PLACE_WORDS,
     POST_NOMINALS,
     SALUTATIONS,
     SIGN_OFFS,
@@ -48,6 +50,7 @@ from masking.detectors.name_cues import (
     STRONG_PHRASES,
     WEAK_PHRASES,
 )
+from masking.detectors.trie import alternation
 from masking.gazetteer import Gazetteer, fold, load
 from masking.types import Span
 
@@ -61,23 +64,42 @@ _WORD: Final = re.compile(rf"{_PART}(?:[{_APOS}]{_PART})?+(?:-{_PART}){{0,2}}+")
 _INITIAL: Final = re.compile(r"[A-Z]\.(?= )")
 
 
-def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", " ") for w in sorted(words, key=len, reverse=True))
+# What may follow each kind of cue before the name begins.
+_CUE_TAILS: Final = {
+    "honorific": re.compile(r"\.? "),
+    "salutation": re.compile(r",? "),
+    "greeting": re.compile(r",? "),
+    "strong": re.compile(r":? "),
+    "weak": re.compile(r" "),
+    "namelabel": re.compile(r"[\"']? ?[:=] ?[\"']?"),
+    "label": re.compile(r"[\"']? ?[:=] ?[\"']?"),
+    "signoff": re.compile(r"(?:[ ]?[,.!:-])?(?:[ ]?\r?\n[ ]?|, ?| - )"),
+}
+_CUE_KINDS: dict[str, list[str]] = {}
+for _kind, _phrases in (
+    ("honorific", [h.lower() for h in HONORIFICS]),
+    ("salutation", SALUTATIONS),
+    ("greeting", GREETINGS),
+    ("strong", STRONG_PHRASES),
+    ("weak", WEAK_PHRASES),
+    ("namelabel", NAME_LABELS),
+    ("label", LABELS),
+    ("signoff", SIGN_OFFS),
+):
+    for _phrase in _phrases:
+        _CUE_KINDS.setdefault(_phrase, []).append(_kind)
+# Matched against the lower-cased text (a case-insensitive pattern costs twice as much); the
+# capital of a title and the end of the cue's word are checked in Python.
+_CUE: Final = re.compile(rf"(?<![^\W_]){alternation(_CUE_KINDS)}")
 
 
-_NAMEISH = "|".join(
-    [
-        rf"(?P<honorific>(?:{_alternatives(tuple(HONORIFICS))})\.?) ",
-        rf"(?P<salutation>(?i:{_alternatives(SALUTATIONS)})),? ",
-        rf"(?P<greeting>(?i:{_alternatives(GREETINGS)})),? ",
-        rf"(?P<strong>(?i:{_alternatives(STRONG_PHRASES)})):? ",
-        rf"(?P<weak>(?i:{_alternatives(WEAK_PHRASES)})) ",
-        rf"(?P<namelabel>(?i:{_alternatives(NAME_LABELS)}))[\"']? ?[:=] ?[\"']?",
-        rf"(?P<label>(?i:{_alternatives(LABELS)}))[\"']? ?[:=] ?[\"']?",
-        rf"(?P<signoff>(?i:{_alternatives(SIGN_OFFS)}))(?:[ ]?[,.!:-])?(?:[ ]?\r?\n[ ]?|, ?| - )",
-    ]
-)
-_CUE: Final = re.compile(rf"(?<![^\W_])(?:{_NAMEISH})")
+class _Cue(NamedTuple):
+    kind: str
+    phrase: str
+    start: int
+    end: int  # where the name may begin
+
+
 # A display name: capitalised words right before `<address@…>` or `(address@…)`.
 _DISPLAY: Final = re.compile(
     rf"(?<![^\W_])(?:[A-Z]{_LETTERS}{{0,40}}+[ .'\u2019-]{{1,2}}){{1,4}}+[<(](?=[\w.+-]{{1,64}}+@)"
@@ -88,7 +110,6 @@ _CAP_RUN: Final = re.compile(
     rf"(?<![^\W_])(?<![-{_APOS}]){_CAP}(?: (?:[A-Z]\. )?{_CAP}){{1,5}}+(?![^\W_]|[-{_APOS}]\w)"
 )
 _TOKEN: Final = re.compile(r"[^ ]+")
-_LOCAL_SPLIT: Final = re.compile(r"[._-]+")
 
 
 class _Name(NamedTuple):
@@ -98,7 +119,14 @@ class _Name(NamedTuple):
 
 
 _STOP: Final = frozenset(w.lower() for w in STOP_WORDS)
-_BREAKS: Final = _STOP | frozenset(h.lower() for h in HONORIFICS)
+# Words that split a capitalised run before the gazetteer reads it: "Jordan Whitfield Name: …",
+# "Thanks Maria Garcia".
+_BREAKS: Final = (
+    _STOP
+    | frozenset(h.lower() for h in HONORIFICS)
+    | frozenset(w for w in (*NAME_LABELS, *LABELS, *SIGN_OFFS, *SALUTATIONS, *GREETINGS) if " " not in w)
+    | frozenset(u.lower() for u in UNITS)  # "Jordan Whitfield Flat 3, …"
+)
 _GENERIC_LABELS: Final = frozenset({"name", "nom", "nome", "naam", "nombre"})
 
 
@@ -131,6 +159,20 @@ def _in(word: str, names: Container[str]) -> bool:
     return any(form in names for form in _forms(word))
 
 
+def _lower(text: str) -> str:
+    """Lower case, one character for one (`İ` lowers to two characters; it is kept as it is)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _spelt(letters: str) -> str:
+    """A pattern for a name part from an address as a text may write it: "vandeven" is also
+    "van de Ven", "mary-jane" "Mary Jane", "obrien" "O'Brien"."""
+    return rf"[ {_APOS}-]?".join(re.escape(c) for c in letters)
+
+
 def _fold_chars(text: str) -> str:
     """Upper case, accents dropped, one character for one (positions are kept)."""
     if text.isascii():
@@ -143,13 +185,10 @@ class PersonDetector:
     Tests inject a small one."""
 
     crosses_blanks = True
-    starts_with_words = True  # a name is ordinary capitalised words: the guard must ask
-    cue_words: frozenset[str] = frozenset(
-        w.lower()
-        for phrase in (*HONORIFICS, *SALUTATIONS, *GREETINGS, *STRONG_PHRASES, *WEAK_PHRASES, *NAME_LABELS,
-                       *LABELS, *SIGN_OFFS)
-        for w in phrase.split()
-    )  # fmt: skip
+    # A name is ordinary words, and a cue or an address can tie it to text far before it: the
+    # stream guard then lets the detectors judge every blank (no cut after an ordinary word),
+    # which keeps its pieces independent of chunking whatever these rules look at.
+    starts_with_words = True
 
     def __init__(self, gazetteer: Callable[[], Gazetteer] = load) -> None:
         self._gazetteer = gazetteer
@@ -158,8 +197,17 @@ class PersonDetector:
     def find(self, text: str) -> list[Span]:
         gaz = self._gazetteer()
         spans: list[Span] = []
-        for m in _CUE.finditer(text):
-            spans.extend(self._after_cue(text, m, gaz))
+        lowered = _lower(text)
+        for m in _CUE.finditer(lowered):
+            if m.end() < len(lowered) and lowered[m.end()].isalnum():
+                continue  # the start of a longer word ("Hilton" is no "hi")
+            for kind in _CUE_KINDS[m.group(0)]:
+                if kind == "honorific" and not text[m.start()].isupper():
+                    continue  # "dr" in running text is more often a drive than a doctor
+                tail = _CUE_TAILS[kind].match(lowered, m.end())
+                if tail is not None:
+                    spans.extend(self._after_cue(text, _Cue(kind, m.group(0), m.start(), tail.end()), gaz))
+                    break
         if "@" in text:
             spans.extend(self._display_names(text, gaz))
             spans.extend(self._from_emails(text, gaz))
@@ -191,7 +239,7 @@ class PersonDetector:
                 if possessive:
                     word = word[:-2]
                 lower = word.lower()
-                if lower in _STOP:
+                if lower in _BREAKS:  # a stop word, a title, a label, a unit: the name has ended
                     break
                 if lower in PARTICLES and words:
                     words.append(lower)
@@ -230,9 +278,9 @@ class PersonDetector:
 
     # ------------------------------------------------------------------ rules
 
-    def _after_cue(self, text: str, m: re.Match[str], gaz: Gazetteer) -> list[Span]:
-        cue = m.lastgroup or ""
-        pos = m.end()
+    def _after_cue(self, text: str, m: _Cue, gaz: Gazetteer) -> list[Span]:
+        cue = m.kind
+        pos = m.end
         if cue == "salutation":
             title = _WORD.match(text, pos)  # "Dear Mr. Smith": the title belongs to the cue
             if title is not None and title.group(0) in HONORIFICS:
@@ -252,9 +300,9 @@ class PersonDetector:
             ok = self._signature_ok(text, m, name, gaz)
         else:
             ok = True
-        return [self._span(name, cue, m.start())] if ok else []
+        return [self._span(name, cue, m.start)] if ok else []
 
-    def _labelled_ok(self, text: str, m: re.Match[str], name: _Name, gaz: Gazetteer) -> bool:
+    def _labelled_ok(self, text: str, m: _Cue, name: _Name, gaz: Gazetteer) -> bool:
         """After a label the value must end there (a line end, a quote, punctuation: "name:
         Checkout code" is a CI step), and be a known name unless it is capitalised after a
         label that asks for a person's name ("Surname: Brzęczyszczykiewicz")."""
@@ -262,23 +310,20 @@ class PersonDetector:
         if after[:1].isalpha() or (after[:1] == " " and after[1:2].isalpha()):
             return False
         capitalised = _capitalised(text[name.start : name.end])
-        generic = m.lastgroup == "label" or m.group("namelabel").lower() in _GENERIC_LABELS
+        generic = m.kind == "label" or m.phrase in _GENERIC_LABELS
         if generic or not capitalised:
             return self._known(name, gaz, strict=not capitalised)
         return True
 
-    def _signature_ok(self, text: str, m: re.Match[str], name: _Name, gaz: Gazetteer) -> bool:
-        """A sign-off starts its line and the name ends its line (a comma, a dash or a bar and a
-        job title may follow). On the sign-off's own line ("Thanks, Jane") the name must be
-        known."""
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        if text[line_start : m.start()].strip():
-            return False
+    def _signature_ok(self, text: str, m: _Cue, name: _Name, gaz: Gazetteer) -> bool:
+        """The name ends its line (a comma, a dash or a bar and a job title may follow). On the
+        sign-off's own line ("Thanks, Jane") it must be a known name. Nothing before the sign-off
+        is looked at: "the best, Jordan, is to wait" names Jordan too."""
         line_end = text.find("\n", name.end)
         tail = text[name.end : len(text) if line_end == -1 else line_end].strip()
         if tail and tail[0] not in ",|-(":
             return False
-        same_line = "\n" not in text[m.start() : name.start]
+        same_line = "\n" not in text[m.start : name.start]
         return not same_line or self._known(name, gaz, strict=True)
 
     def _display_names(self, text: str, gaz: Gazetteer) -> list[Span]:
@@ -293,12 +338,19 @@ class PersonDetector:
         """Names spelt by the local part of an address found in the same text."""
         wanted: set[tuple[str, str]] = set()
         for email in self._emails.find(text):
-            local = text[email.start : text.index("@", email.start)]
-            parts = [p for p in _LOCAL_SPLIT.split(local.rstrip("0123456789")) if p]
+            local = text[email.start : text.index("@", email.start)].rstrip("0123456789")
+            parts = [local]
+            for sep in "._-":  # jane.doe, jane_doe, jane-doe; "hans-michael.etzold" keeps its dash
+                if sep in local:
+                    parts = [p for p in local.split(sep) if p]
+                    break
             if len(parts) == 1:
                 parts = self._split_joined(fold(parts[0]), gaz)
-            if len(parts) != 2 or any(len(p) < 2 or not p.isalpha() for p in parts):
-                continue
+            parts = [p.replace("-", "") for p in parts]
+            if len(parts) != 2 or not all(
+                p.isalpha() and (len(p) > 2 or _in(fold(p), gaz.first)) for p in parts
+            ):
+                continue  # "xq_tran": two letters are initials, unless a known name (Al, Bo, Ed)
             first, last = (fold(p) for p in parts)
             if first.lower() in MAILBOX_WORDS or last.lower() in MAILBOX_WORDS:
                 continue
@@ -309,8 +361,9 @@ class PersonDetector:
         hay = _fold_chars(text)
         for first, last in wanted:
             norm = f"{first} {last}".lower()
-            forward = re.compile(rf"(?<![^\W_]){re.escape(first)} {re.escape(last)}(?![^\W_])")
-            backward = re.compile(rf"(?<![^\W_]){re.escape(last)}, ?{re.escape(first)}(?![^\W_])")
+            a, b = _spelt(first), _spelt(last)
+            forward = re.compile(rf"(?<![^\W_]){a} {b}(?![^\W_])")
+            backward = re.compile(rf"(?<![^\W_]){b}, ?{a}(?![^\W_])")
             for pattern in (forward, backward):
                 spans.extend(Span(PERSON, h.start(), h.end(), "email", norm) for h in pattern.finditer(hay))
         return spans
@@ -334,39 +387,50 @@ class PersonDetector:
                 segment.append(token)
                 continue
             if segment:
-                span = self._bare_segment(text, segment, gaz)
-                if span is not None:
-                    spans.append(span)
+                spans.extend(self._bare_segment(text, segment, gaz))
             segment = []
         return spans
 
-    def _bare_segment(self, text: str, tokens: list[re.Match[str]], gaz: Gazetteer) -> Span | None:
-        """The longest two- or three-word window of the segment that ends it (or ends before a
-        post-nominal such as `Jr` or `MD`) and reads first name, [middle], surname. A
-        sentence-initial English word is not taken for a first name ("Ask Mary Smith")."""
-        if len(tokens) > MAX_WORDS:
-            return None  # five capitalised words and more: a heading or a title
+    def _bare_segment(self, text: str, tokens: list[re.Match[str]], gaz: Gazetteer) -> list[Span]:
+        """Two- and three-word windows that read first name, [middle], surname, left to right
+        (names written side by side are each found). A segment holding an organisation word or
+        ending in a place word is none ("Johnson Controls Inc", "Jackson Heights"), and at a
+        sentence start a pair of English words is prose ("Will Smith attend?"; "Frank Young
+        said" is lost with it)."""
         words = [t.group(0) if t.group(0).endswith(".") else fold(t.group(0)) for t in tokens]
-        if any(w in NOT_PERSON or w in PLACE_PREFIXES for w in words):
-            return None
+        if len(words) < 2 or any(w in NOT_PERSON or w in PLACE_PREFIXES for w in words):
+            return []
         end = len(words)
         while end > 2 and (words[end - 1] in POST_NOMINALS or tokens[end - 1].group(0).isupper()):
-            end -= 1
-        for begin in range(max(0, end - 3), end - 1):
-            window = words[begin:end]
-            if self._full_name(window, gaz) and not (
-                begin == 0 and window[0] in gaz.words and _sentence_start(text, tokens[0].start())
-            ):
-                name = _Name(
-                    tokens[begin].start(), tokens[end - 1].end(), tuple(w.rstrip(".") for w in window)
+            end -= 1  # "Jane Doe MD", "John Smith Jr"
+        if words[end - 1] in PLACE_WORDS:
+            return []
+        spans: list[Span] = []
+        i = 0
+        while i < end - 1:
+            for size in (3, 2):
+                window = words[i : i + size]
+                if i + size > end or not self._full_name(window, gaz):
+                    continue
+                both_words = window[0] in gaz.words and window[-1] in gaz.words
+                if i == 0 and both_words and _sentence_start(text, tokens[0].start()):
+                    continue
+                names = tuple(w.rstrip(".") for w in window)
+                spans.append(
+                    self._span(_Name(tokens[i].start(), tokens[i + size - 1].end(), names), "gazetteer")
                 )
-                return self._span(name, "gazetteer")
-        return None
+                i += size
+                break
+            else:
+                i += 1
+        return spans
 
     @staticmethod
     def _full_name(words: list[str], gaz: Gazetteer) -> bool:
         first, last = words[0], words[-1]
-        if first.endswith(".") or not (_in(first, gaz.first) and _in(last, gaz.last)):
+        if first.endswith(".") or first in PLACE_WORDS or last in PLACE_WORDS:
+            return False  # "Terrace Jordan Whitfield": a street's suffix, then the name
+        if not (_in(first, gaz.first) and _in(last, gaz.last)):
             return False
         if "".join(words) in BRANDS:
             return False
