@@ -269,7 +269,9 @@ class PersonDetector:
         """Is a word of the name a known first name or surname (and, when `strict`, not also an
         English word)?"""
         return any(
-            (_in(w, gaz.first) or _in(w, gaz.last)) and not (strict and w in gaz.words) for w in name.words
+            (form in gaz.first or form in gaz.last) and not (strict and form in gaz.words)
+            for w in name.words
+            for form in _forms(w)
         )
 
     @staticmethod
@@ -432,7 +434,7 @@ class PersonDetector:
             return False  # "Terrace Jordan Whitfield": a street's suffix, then the name
         if not (_in(first, gaz.first) and _in(last, gaz.last)):
             return False
-        if "".join(words) in BRANDS:
+        if "".join(c for w in words for c in w if c.isalpha()) in BRANDS:
             return False
         middle = words[1]
         return len(words) == 2 or middle.endswith(".") or _in(middle, gaz.first) or _in(middle, gaz.last)
