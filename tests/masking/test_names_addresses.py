@@ -223,3 +223,68 @@ def test_chunking_invariance_on_noise(text: str, data: st.DataObject) -> None:
     guard = ResponseGuard(Vault(), "obfuscate", ON)
     out = "".join(guard.feed(text[a:b]) for a, b in itertools.pairwise([0, *cuts, len(text)]))
     assert out + guard.flush() == whole
+
+
+# Words that exercise the guard's rule for names and addresses: it cuts without asking only
+# between two lower-case words, never after a joiner (`van`, `de`), a cue word or an `@`.
+MIXED = [
+    "the",
+    "and",
+    "we",
+    "met",
+    "van",
+    "de",
+    "la",
+    "rue",
+    "dear",
+    "hi",
+    "regards,",
+    "name:",
+    "Name:",
+    "Jane",
+    "Doe",
+    "jane",
+    "doe",
+    "Ludwig",
+    "Beethoven",
+    "jane.doe@example.com",
+    "Dr.",
+    "Mr",
+    "12",
+    "Main",
+    "Street",
+    "Springfield,",
+    "IL",
+    "62704",
+    "Flat",
+    "3",
+    "London",
+    "SW1A",
+    "2AA",
+    "I'm",
+    "Sehr",
+    "geehrte",
+    "Frau",
+    "Schmidt,",
+    "Montagne",
+    "1000",
+    "Best",
+    "best",
+    "Kind",
+    "kind",
+]
+
+
+@given(
+    words=st.lists(st.tuples(st.sampled_from(MIXED), st.sampled_from([" ", "\n", ", ", "  "])), max_size=40),
+    data=st.data(),
+)
+def test_chunking_invariance_on_mixed_words(words: list[tuple[str, str]], data: st.DataObject) -> None:
+    text = "".join(w + sep for w, sep in words)
+    whole, _ = guard_text(text, Vault(), "obfuscate", ON)
+    cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=30))))
+    guard = ResponseGuard(Vault(), "obfuscate", ON)
+    out = "".join(guard.feed(text[a:b]) for a, b in itertools.pairwise([0, *cuts, len(text)]))
+    assert out + guard.flush() == whole
+    one_by_one = ResponseGuard(Vault(), "obfuscate", ON)
+    assert "".join(one_by_one.feed(ch) for ch in text) + one_by_one.flush() == whole

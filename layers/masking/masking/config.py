@@ -50,7 +50,10 @@ class MaskingConfig:
     cut_detectors: tuple[Detector, ...]
     blocked_types: frozenset[str]  # refused in every mode and redacted from every answer
     soft_cuts: bool  # may the stream guard cut after an ordinary word without asking?
+    lower_cuts_only: bool  # ... only between two lower-case words (names, addresses are on)?
     cue_words: frozenset[str]  # words after which it must ask (context words of identifiers)
+    joiners: frozenset[str]  # lower-case words inside a value (`van`, `de la`): never cut at
+    cut_holds: tuple[str, ...]  # after one of these in a piece, no cut without asking
     allowlist: Allowlist
 
     def __init__(
@@ -104,7 +107,10 @@ class MaskingConfig:
             "cut_detectors": blank_crossing(detectors),
             "blocked_types": frozenset(t for d in detectors for t in getattr(d, "blocked_types", ())),
             "soft_cuts": not any(getattr(d, "starts_with_words", False) for d in detectors),
+            "lower_cuts_only": any(getattr(d, "starts_with_capitals", False) for d in detectors),
             "cue_words": frozenset(w for d in detectors for w in getattr(d, "cue_words", ())),
+            "joiners": frozenset(w for d in detectors for w in getattr(d, "joiners", ())),
+            "cut_holds": tuple(sorted({h for d in detectors for h in getattr(d, "holds_after", ())})),
             "allowlist": Allowlist(pii_allow, norms),
         }
         for name, value in values.items():

@@ -21,7 +21,7 @@ CUES = [
     ("My name is Zofia Wójcik and I need help.", ["Zofia Wójcik"], "strong"),
     ("je m'appelle Amélie Poulain.", ["Amélie Poulain"], "strong"),
     ("I'm Jennifer Lopez, the new office manager.", ["Jennifer Lopez"], "weak"),
-    ("This is Rahul from accounts.", ["Rahul"], "weak"),
+    ("Hey, I\u2019m Rahul from accounts.", ["Rahul"], "weak"),
     ("Name: Jane Doe\nPlan: enterprise", ["Jane Doe"], "namelabel"),
     ('{"name": "Carlos Mendoza", "plan": "pro"}', ["Carlos Mendoza"], "namelabel"),
     ("Surname: Brzeczyszczykiewicz\nAge: 40", ["Brzeczyszczykiewicz"], "namelabel"),

@@ -64,9 +64,11 @@ UNITS: Final = (
     "Apto", "Appt", "Bureau", "Piso",
 )  # fmt: skip
 
+# Names written with a lower-case word ("District of Columbia", "Newfoundland and Labrador")
+# appear by their code only: the stream guard may cut between two ordinary lower-case words.
 US_STATES: Final = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "DC",
     "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana",
     "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland",
     "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri",
@@ -82,7 +84,7 @@ US_STATES: Final = {
 }  # fmt: skip
 CA_PROVINCES: Final = {
     "AB": "Alberta", "BC": "British Columbia", "MB": "Manitoba", "NB": "New Brunswick",
-    "NL": "Newfoundland and Labrador", "NS": "Nova Scotia", "NT": "Northwest Territories",
+    "NL": "Newfoundland", "NS": "Nova Scotia", "NT": "Northwest Territories",
     "NU": "Nunavut", "ON": "Ontario", "PE": "Prince Edward Island", "QC": "Quebec",
     "SK": "Saskatchewan", "YT": "Yukon", "PQ": "Québec", "NF": "Newfoundland",
 }  # fmt: skip

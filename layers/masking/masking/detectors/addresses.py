@@ -133,7 +133,14 @@ _FIRST_SEPARATOR: Final = re.compile(r"[ ]?(?:,[ ]?|\r?\n[ ]?)$|[ ]$")
 
 class AddressDetector:
     crosses_blanks = True
-    starts_with_words = True  # "Flat 3, …", a street name after its number: ordinary words
+    # The stream guard's contract (masking.types.Detector): every word of an address starts with
+    # a Latin capital or a digit, except the French way and its particles (`joiners`), and the
+    # reading back stops at the first part that holds a lower-case word.
+    starts_with_capitals = True
+    joiners = frozenset(
+        {"rue", "boulevard", "boul", "avenue", "chemin", "place", "côte", "montée", "rang"}
+        | {"de", "la", "du", "des", "d'", "le"}
+    )
 
     def find(self, text: str) -> list[Span]:
         if _DIGIT.search(text) is None:

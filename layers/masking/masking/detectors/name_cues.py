@@ -27,31 +27,23 @@ HONORIFICS: Final = frozenset(
 # "Dear Jane", "Sehr geehrte Frau …": the next capitalised words are a name unless they are a
 # group ("Dear Team", "Dear Hiring Manager").
 SALUTATIONS: Final = (
-    "dear", "dearest", "liebe", "lieber", "sehr geehrte", "sehr geehrter", "cher", "chère",
-    "estimado", "estimada", "querido", "querida", "caro", "cara", "gentile", "egregio", "beste",
-    "geachte", "prezado", "prezada",
+    "dear", "dearest", "liebe", "lieber", "sehr geehrte", "sehr geehrter", "geehrte", "geehrter",
+    "cher", "chère", "estimado", "estimada", "querido", "querida", "caro", "cara", "gentile",
+    "egregio", "beste", "geachte", "prezado", "prezada",
 )  # fmt: skip
 # Greetings are weaker cues ("Hello World", "Hi Team"): the word after must be a known name.
-GREETINGS: Final = ("hi", "hello", "hey", "hallo", "bonjour", "hola", "ciao", "olá", "ola", "good morning")
+GREETINGS: Final = ("hi", "hello", "hey", "hallo", "bonjour", "hola", "ciao", "olá", "ola")
 # Phrases after which a name is said: strong ones take any capitalised words, weak ones a known
-# first name ("I am Sorry" is not a name, "I am Jane" is).
+# first name ("I'm Sorry" is not a name, "I'm Jane" is). Phrases made of the commonest words
+# ("this is", "I am", "call me") are left out: the stream guard asks the detectors after every
+# cue word, and these would make it ask after most sentences.
 STRONG_PHRASES: Final = (
-    "my name is", "my name's", "name is", "i go by", "signed by", "written by",
-    "ich heiße", "ich heisse", "mein name ist", "je m'appelle", "je m\u2019appelle", "mi nombre es",
-    "me llamo", "mi chiamo", "il mio nome è", "mijn naam is", "ik heet", "meu nome é", "me chamo",
+    "my name is", "my name's", "name is", "name's", "ich heiße", "ich heisse", "mein name ist",
+    "name ist", "je m'appelle", "je m\u2019appelle", "m'appelle", "m\u2019appelle", "mi nombre es",
+    "nombre es", "mi chiamo", "il mio nome è", "mio nome è", "nome è", "mijn naam is", "naam is",
+    "ik heet", "heet", "meu nome é",
 )  # fmt: skip
-WEAK_PHRASES: Final = (
-    "i am",
-    "i'm",
-    "i\u2019m",
-    "this is",
-    "call me",
-    "it's",
-    "it\u2019s",
-    "ask for",
-    "speak to",
-    "talk to",
-)
+WEAK_PHRASES: Final = ("i'm", "i\u2019m")
 # Labels of a form, a record or a header ("Name: Jane Doe", `"name": "Jane Doe"`), followed by
 # `:` or `=`. After the NAME_LABELS any capitalised word is a name; after the others ("From:",
 # "Contact:", "Owner:") one word must be a known name ("From: Marketing" is a department).
@@ -70,16 +62,19 @@ LABELS: Final = (
     "next of kin", "spouse", "father", "mother", "parent", "guardian", "witness", "physician",
     "doctor", "titular", "inhaber",
 )  # fmt: skip
-# A sign-off alone on its line (or followed by a comma and the name on the same line).
+# A sign-off before the name's line (or before a comma and the name on the same line). A
+# phrase's last words are listed alone too ("regards" for "kind regards"): the stream guard may cut
+# between two ordinary words, and what is left must still be the same cue.
 SIGN_OFFS: Final = (
     "best regards", "kind regards", "warm regards", "warmest regards", "regards", "best wishes",
-    "best", "cheers", "thanks", "thank you", "many thanks", "thanks again", "sincerely",
-    "yours sincerely", "sincerely yours", "yours faithfully", "yours truly", "respectfully",
-    "cordially", "take care", "all the best", "with thanks", "love", "xoxo",
-    "mit freundlichen grüßen", "mit freundlichen grüssen", "viele grüße", "liebe grüße",
-    "beste grüße", "cordialement", "bien cordialement", "bien à vous", "saludos", "un saludo",
-    "atentamente", "cordiali saluti", "distinti saluti", "un saluto", "met vriendelijke groet",
-    "met vriendelijke groeten", "groeten", "atenciosamente", "abraços", "um abraço",
+    "wishes", "best", "cheers", "thanks", "sincerely", "yours sincerely", "sincerely yours",
+    "yours faithfully", "faithfully", "respectfully", "cordially", "xoxo",
+    "mit freundlichen grüßen", "mit freundlichen grüssen", "freundlichen grüßen",
+    "freundlichen grüssen", "viele grüße", "liebe grüße", "beste grüße", "grüße", "cordialement",
+    "bien cordialement", "saludos", "un saludo", "saludo", "atentamente", "cordiali saluti",
+    "distinti saluti", "saluti", "un saluto", "saluto", "met vriendelijke groet",
+    "met vriendelijke groeten", "vriendelijke groet", "vriendelijke groeten", "groeten",
+    "atenciosamente", "abraços", "um abraço", "abraço",
 )  # fmt: skip
 
 # Capitalised words that end a name or show it is none: function words, pronouns, greetings,
@@ -101,6 +96,7 @@ STOP_WORDS: Final = frozenset(
         "Manager", "Valued", "Client", "User", "Users", "Reader", "Readers", "Support", "Admin",
         "Der", "Die", "Das", "Und", "Le", "La", "Les", "Et", "El", "Los", "Las", "Il", "Lo", "Gli",
         "Het", "Een", "En", "Os", "Um", "Uma", "World", "Folks", "Guys", "Everybody", "Again",
+        "I'm", "I'd", "I'll", "I've", "I\u2019m", "I\u2019d", "I\u2019ll", "I\u2019ve",
     }
 )  # fmt: skip
 

@@ -27,9 +27,10 @@ placeholder's sameness.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from typing import Final, NamedTuple
 
+from masking.boundaries import CONTEXT
 from masking.detectors.address_tables import UNITS
 from masking.detectors.email import EmailDetector
 from masking.detectors.name_cues import (
@@ -52,6 +53,7 @@ from masking.detectors.name_cues import (
 )
 from masking.detectors.trie import alternation
 from masking.gazetteer import Gazetteer, fold, load
+from masking.letters import CAPITALS, capital
 from masking.types import Span
 
 PERSON: Final = "PERSON"
@@ -105,7 +107,8 @@ _DISPLAY: Final = re.compile(
     rf"(?<![^\W_])(?:[A-Z]{_LETTERS}{{0,40}}+[ .'\u2019-]{{1,2}}){{1,4}}+[<(](?=[\w.+-]{{1,64}}+@)"
 )
 # A run of capitalised words (a capital start, one space between; middle initials allowed).
-_CAP = rf"(?:[A-ZÀ-ÖØ-ÞĀ-Ž](?:{_PART}(?:[{_APOS}-]{_PART}){{0,2}}+|[{_APOS}]{_PART}))"
+_CAPITAL = "".join(re.escape(c) for c in sorted(CAPITALS))
+_CAP = rf"(?:[{_CAPITAL}](?:{_PART}(?:[{_APOS}-]{_PART}){{0,2}}+|[{_APOS}]{_PART}))"
 _CAP_RUN: Final = re.compile(
     rf"(?<![^\W_])(?<![-{_APOS}]){_CAP}(?: (?:[A-Z]\. )?{_CAP}){{1,5}}+(?![^\W_]|[-{_APOS}]\w)"
 )
@@ -119,6 +122,9 @@ class _Name(NamedTuple):
 
 
 _STOP: Final = frozenset(w.lower() for w in STOP_WORDS)
+_CAPITALISED: Final = frozenset({"cap"})
+_LABEL_STYLES: Final = frozenset({"cap", "upper"})
+_NAME_LABEL_STYLES: Final = frozenset({"cap", "upper", "lower"})
 # Words that split a capitalised run before the gazetteer reads it: "Jordan Whitfield Name: …",
 # "Thanks Maria Garcia".
 _BREAKS: Final = (
@@ -131,11 +137,29 @@ _GENERIC_LABELS: Final = frozenset({"name", "nom", "nome", "naam", "nombre"})
 
 
 def _capitalised(word: str) -> bool:
-    return word[0].isupper() and any(c.islower() for c in word[1:])
+    """A Latin capital, then a lower-case letter somewhere: `masking.letters` says why Latin."""
+    return capital(word[0]) and any(c.islower() for c in word[1:])
 
 
 def _style(word: str) -> str:
-    return "cap" if _capitalised(word) else "upper" if word.isupper() else "lower" if word.islower() else ""
+    if _capitalised(word):
+        return "cap"
+    if word.isupper() and capital(word[0]):
+        return "upper"
+    return "lower" if word.islower() else ""
+
+
+def _first_words(phrases: Iterable[str]) -> frozenset[str]:
+    """The words the stream guard must treat as cues so that it never cuts inside a cue phrase
+    or between it and the name: the first word of each phrase, unless one of the phrase's
+    endings is a cue by itself (then a cut before that ending leaves the same cue)."""
+    listed = set(phrases)
+    out: set[str] = set()
+    for phrase in listed:
+        words = phrase.split()
+        if not any(" ".join(words[k:]) in listed for k in range(1, len(words))):
+            out.add(words[0])
+    return frozenset(out)
 
 
 def _sentence_start(text: str, pos: int) -> bool:
@@ -185,10 +209,16 @@ class PersonDetector:
     Tests inject a small one."""
 
     crosses_blanks = True
-    # A name is ordinary words, and a cue or an address can tie it to text far before it: the
-    # stream guard then lets the detectors judge every blank (no cut after an ordinary word),
-    # which keeps its pieces independent of chunking whatever these rules look at.
-    starts_with_words = True
+    # The stream guard's contract (masking.types.Detector): every word of a name starts with a
+    # Latin capital, except particles (`joiners`), lower-case names within 32 characters after a
+    # name label (`cue_words`), and names spelt by an address, which are only looked for after
+    # it (`holds_after`); no rule looks back past a lower-case word.
+    starts_with_capitals = True
+    joiners = PARTICLES
+    holds_after = ("@",)
+    cue_words: frozenset[str] = _first_words(
+        (*SALUTATIONS, *GREETINGS, *STRONG_PHRASES, *WEAK_PHRASES, *NAME_LABELS, *SIGN_OFFS)
+    )
 
     def __init__(self, gazetteer: Callable[[], Gazetteer] = load) -> None:
         self._gazetteer = gazetteer
@@ -217,10 +247,10 @@ class PersonDetector:
 
     # ------------------------------------------------------------------ reading a name
 
-    def _read(self, text: str, pos: int, *, any_case: bool = False) -> _Name | None:
-        """The name starting at `pos`: up to MAX_WORDS words written alike (capitalised; or, with
-        `any_case`, all lower case or all capitals), particles and middle initials between
-        them, ending before a stop word or anything else."""
+    def _read(self, text: str, pos: int, *, styles: frozenset[str] = _CAPITALISED) -> _Name | None:
+        """The name starting at `pos`: up to MAX_WORDS words written alike, in one of `styles`
+        (capitalised; after a label also all capitals, and after a name label all lower case),
+        particles and middle initials between them, ending before a stop word or anything else."""
         words: list[str] = []
         ends: list[int] = []
         style = ""
@@ -245,7 +275,7 @@ class PersonDetector:
                     words.append(lower)
                 else:
                     shape = _style(word)
-                    if not (shape == "cap" or (any_case and shape and len(word) > 1)):
+                    if shape not in styles or (shape != "cap" and len(word) < 2):
                         break
                     if style and shape != style:
                         break
@@ -289,7 +319,8 @@ class PersonDetector:
                 pos = title.end() + text.startswith(".", title.end())
                 pos += text.startswith(" ", pos)
         label = cue in ("namelabel", "label")
-        name = self._read(text, pos, any_case=label)
+        styles = _NAME_LABEL_STYLES if cue == "namelabel" else _LABEL_STYLES if label else _CAPITALISED
+        name = self._read(text, pos, styles=styles)
         if name is None:
             return []
         if label:
@@ -312,6 +343,8 @@ class PersonDetector:
         if after[:1].isalpha() or (after[:1] == " " and after[1:2].isalpha()):
             return False
         capitalised = _capitalised(text[name.start : name.end])
+        if text[name.start].islower() and name.end - m.start > CONTEXT - 2:
+            return False  # a lower-case name must sit within the guard's cue window of its label
         generic = m.kind == "label" or m.phrase in _GENERIC_LABELS
         if generic or not capitalised:
             return self._known(name, gaz, strict=not capitalised)
@@ -338,7 +371,7 @@ class PersonDetector:
 
     def _from_emails(self, text: str, gaz: Gazetteer) -> list[Span]:
         """Names spelt by the local part of an address found in the same text."""
-        wanted: set[tuple[str, str]] = set()
+        wanted: dict[tuple[str, str], int] = {}  # the name -> where its first address ends
         for email in self._emails.find(text):
             local = text[email.start : text.index("@", email.start)].rstrip("0123456789")
             parts = [local]
@@ -356,18 +389,21 @@ class PersonDetector:
             first, last = (fold(p) for p in parts)
             if first.lower() in MAILBOX_WORDS or last.lower() in MAILBOX_WORDS:
                 continue
-            wanted.add((first, last))
+            wanted.setdefault((first, last), email.end)
         spans: list[Span] = []
         if not wanted:
             return spans
         hay = _fold_chars(text)
-        for first, last in wanted:
+        for (first, last), after in wanted.items():
             norm = f"{first} {last}".lower()
             a, b = _spelt(first), _spelt(last)
             forward = re.compile(rf"(?<![^\W_]){a} {b}(?![^\W_])")
             backward = re.compile(rf"(?<![^\W_]){b}, ?{a}(?![^\W_])")
             for pattern in (forward, backward):
-                spans.extend(Span(PERSON, h.start(), h.end(), "email", norm) for h in pattern.finditer(hay))
+                # Only after the address: the stream guard keeps the text from an `@` to its next
+                # judged cut in one piece, never what came before it.
+                found = pattern.finditer(hay, after)
+                spans.extend(Span(PERSON, h.start(), h.end(), "email", norm) for h in found)
         return spans
 
     @staticmethod
