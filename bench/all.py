@@ -170,6 +170,9 @@ def parse_masking(text: str, _: Path) -> list[tuple[str, str]]:
     return out
 
 
+_CELL = re.compile(r"(\d\.\d{3}|n/a)(?: \(>= ([\d.]+)\s+(ok|MISS)\))?")
+
+
 def parse_detection(text: str, _: Path) -> list[tuple[str, str]]:
     """Our precision and recall beside each target (bench/detection.py prints the full table,
     scrubadub's and Presidio's columns included)."""
@@ -183,10 +186,10 @@ def parse_detection(text: str, _: Path) -> list[tuple[str, str]]:
         ("ADDRESS", "CA"),
         ("NATIONAL_ID", "all"),
     ):
-        m = re.search(rf"^{type_}\s+{row}\s+\d+\s+(.+?)\s{{2,}}(\S.*?)(?:\s{{2,}}|$)", text, re.M)
-        out.append(
-            (f"detection: {type_} {row} precision / recall", f"{m.group(1)} / {m.group(2)}" if m else "n/a")
-        )
+        m = re.search(rf"^{type_}\s+{row}\s+\d+\s+(.*)$", text, re.M)
+        cells = _CELL.findall(m.group(1))[:2] if m else []
+        shown = [f"{v} (target {t}: {verdict})" if t else v for v, t, verdict in cells]
+        out.append((f"detection: {type_} {row} precision / recall", " / ".join(shown) if shown else "n/a"))
     return out
 
 
