@@ -1,5 +1,5 @@
 """Rebuild the person-name gazetteer shipped in the masking layer
-(`layers/masking/masking/data/names.txt`) from public-domain name lists.
+(`layers/masking/masking/data/names.zlib`, zlib-compressed text) from public-domain name lists.
 
 Sources, each read from a package installed only for this script (never at run time):
 - US Census 1990 first names (male and female) and surnames (88,799 names covering 90% of the
@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import collections
 import os
+import zlib
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "layers" / "masking" / "masking" / "data" / "names.txt"
+OUT = Path(__file__).resolve().parent.parent / "layers" / "masking" / "masking" / "data" / "names.zlib"
 WORDS = Path("/usr/share/dict/american-english")
 MIN_BIRTHS = 100
 # SSA records these words where no name was given; they are not names.
@@ -82,7 +83,7 @@ def main() -> None:
         lines.append(f"[{title}]")
         lines.extend(sorted(items))
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(lines) + "\n", encoding="ascii")
+    OUT.write_bytes(zlib.compress(("\n".join(lines) + "\n").encode("ascii"), 9))
     print(f"{OUT}: {len(first)} first names, {len(last)} surnames, {len(words)} also words")
 
 
