@@ -124,3 +124,16 @@ def test_a_bad_entity_stops_the_gateway_with_its_name(
     path.write_text(json.dumps({"entities": [entity]}))
     with pytest.raises(PolicyError, match=message):
         build_services(gateway_settings(upstream.base_url, policy_file=str(path)))
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_names_and_addresses_when_switched_on(
+    gateway_factory: Callable[..., Gateway], upstream: FakeUpstream, stream: bool
+) -> None:
+    gateway = gateway_factory(pii_names=True, pii_addresses=True)
+    prompt = "Dear Jane Doe, please ship to 221B Baker Street, London NW1 6XE by Friday."
+    response = post_chat(gateway, chat_body(prompt, stream=stream, pii="obfuscate"))
+    sent = json.dumps(upstream.received[-1].json)
+    assert "Jane Doe" not in sent and "Baker Street" not in sent and "NW1 6XE" not in sent
+    assert "[REDACTED_PERSON_1]" in sent and "[REDACTED_ADDRESS_1]" in sent
+    assert prompt in answer_text(response)

@@ -41,6 +41,8 @@ def masking_config(
         allow_non_text=settings.allow_non_text,
         stream_holdback=settings.stream_holdback,
         locales=settings.pii_locales,
+        names=settings.pii_names,
+        addresses=settings.pii_addresses,
         custom_entities=entities,
         extra_detectors=extra_detectors,
     )

@@ -66,6 +66,8 @@ class Settings:
     secrets_mode: Literal["block", "obfuscate"] = "block"
     pii_allow: tuple[str, ...] = ()
     pii_locales: tuple[str, ...] = ("us",)
+    pii_names: bool = False
+    pii_addresses: bool = False
     phone_regions: tuple[str, ...] = ("US",)
     restore_in_urls: bool = False
     allow_non_text: bool = False
@@ -126,6 +128,8 @@ class Settings:
             else "block",
             pii_allow=read.csv("GATEWAY_PII_ALLOW", d.pii_allow),
             pii_locales=locales,
+            pii_names=read.flag("GATEWAY_PII_NAMES", d.pii_names),
+            pii_addresses=read.flag("GATEWAY_PII_ADDRESSES", d.pii_addresses),
             # Phone numbers without a country code follow the locales unless set on their own.
             phone_regions=tuple(
                 r.upper() for r in read.csv("GATEWAY_PHONE_REGIONS", _phone_regions(locales))
