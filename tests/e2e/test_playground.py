@@ -28,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.services import build_services
-from tests.conftest import Gateway
+from tests.conftest import Gateway, provider_urls
 from tests.fakes.search_backends import FakeSearxng
 from tests.fakes.upstream import FakeUpstream, Reply, Stream
 
@@ -255,9 +255,15 @@ def test_starts_on_a_model_that_answers_and_offers_search_only_with_a_backend(
     upstream: FakeUpstream,
     fake_searxng: FakeSearxng,
 ) -> None:
-    # A fresh `make dev`: no provider key, only the echo model can answer.
+    # A fresh `make dev`: no provider key and no Bedrock region (dev/serve.py drops AWS_REGION),
+    # only the echo model can answer.
+    no_bedrock = {p: url for p, url in provider_urls(upstream.base_url).items() if p != "bedrock"}
     bare = gateway_factory(
-        providers_secret=None, provider_keys_env={}, local_echo=True, local_echo_url=upstream.base_url
+        providers_secret=None,
+        provider_keys_env={},
+        local_echo=True,
+        local_echo_url=upstream.base_url,
+        base_urls=no_bedrock,
     )
     page.get(f"{bare.url}/playground")
     wait(page, lambda d: d.execute_script("return document.documentElement.dataset.ready === 'true'"))
