@@ -128,22 +128,31 @@ class _Connection(asyncio.Protocol):
             if len(self._buffer) > _MAX_HEAD:
                 raise ValueError("head too long")
             return False
-        lines = bytes(self._buffer[:end]).decode("latin-1").split("\r\n")
-        version, _, rest = lines[0].partition(" ")
-        self._status = int(rest[:3])
-        keep_alive = version == "HTTP/1.1"
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            name, value = name.strip().lower(), value.strip().lower()
-            if name == "content-length":
-                self._length = int(value)
-            elif name == "transfer-encoding":
-                self._chunked = "chunked" in value
-            elif name == "connection":
-                keep_alive = "close" not in value and (keep_alive or "keep-alive" in value)
+        # Only three headers matter here; finding them in the lower-cased head is much
+        # cheaper than splitting it into lines.
+        head = bytes(self._buffer[: end + 2]).lower()
+        if not head.startswith(b"http/1."):
+            raise ValueError("not an HTTP/1.x answer")
+        self._status = int(head[9:12])
+        length = _header(head, b"content-length")
+        self._length = int(length) if length is not None else None
+        self._chunked = b"chunked" in (_header(head, b"transfer-encoding") or b"")
+        connection = _header(head, b"connection") or b""
+        keep_alive = b"close" not in connection and (
+            head.startswith(b"http/1.1") or b"keep-alive" in connection
+        )
         self._head_end = end + 4
         self.reusable = keep_alive and (self._length is not None or self._chunked)
         return True
+
+
+def _header(head: bytes, name: bytes) -> bytes | None:
+    """The value of header `name` in a lower-cased head whose lines end in CRLF."""
+    start = head.find(b"\r\n" + name + b":")
+    if start < 0:
+        return None
+    start += len(name) + 3
+    return head[start : head.find(b"\r\n", start)].strip()
 
 
 def _dechunk(buffer: bytearray, start: int) -> bytes | None:
