@@ -1,11 +1,12 @@
 """Every benchmark in one command, and one table of their headline figures (DESIGN §12).
 
-    python -m bench.all [--quick] [--out DIR] [--only overhead,cold_start,masking,search,load]
+    python -m bench.all [--quick] [--out DIR] [--only overhead,cold_start,masking,detection,search,load]
 
 Runs, each as its own subprocess and one after the other (they measure CPU and would disturb
 each other): bench.overhead (gateway vs the provider directly and vs a minimal FastAPI+httpx
 proxy), bench.cold_start (cold import vs a bare FastAPI+Mangum app, first request), bench.masking
-(MB/s vs scrubadub, stream guard, layer size), bench.search (one web search round) and
+(MB/s vs scrubadub, stream guard, layer size), bench.detection (precision and recall per type
+on a labelled Faker corpus, beside scrubadub and Presidio), bench.search (one web search round) and
 bench.load (200 concurrent streams, memory across rounds). Each one's full output is saved in
 --out (default: a temporary directory, its path printed) and echoed to stderr as it runs; stdout
 gets the consolidated table. --quick
@@ -155,12 +156,40 @@ def parse_masking(text: str, _: Path) -> list[tuple[str, str]]:
         ("masking: ours / scrubadub", r"ratio ours / scrubadub: ([\d.]+x)"),
         ("masking: stream guard, 16-char chunks", r"stream guard, 16-char chunks: ([\d.]+ us/chunk)"),
         ("masking: cold import", r"import masking ([\d.]+ ms \(\+[\d.]+ ms\))"),
+        ("masking: names+addresses config build, gazetteer load", r"names\+addresses \(median.*?: (.*)$"),
+        (
+            "masking: prose with names+addresses on (request/whole/stream)",
+            r"^names \+ addresses\s.*  (\S+x off)$",
+        ),
         ("size: layer unzipped", r"layer unzipped: (.*)$"),
     ]
     out = []
     for label, pattern in patterns:
         m = re.search(pattern, text, re.M)
         out.append((label, m.group(1) if m else "n/a"))
+    return out
+
+
+_CELL = re.compile(r"(\d\.\d{3}|n/a)(?: \(>= ([\d.]+)\s+(ok|MISS)\))?")
+
+
+def parse_detection(text: str, _: Path) -> list[tuple[str, str]]:
+    """Our precision and recall beside each target (bench/detection.py prints the full table,
+    scrubadub's and Presidio's columns included)."""
+    out: list[tuple[str, str]] = []
+    for type_, row in (
+        ("PERSON", "all"),
+        ("PERSON", "cue"),
+        ("PERSON", "bare"),
+        ("ADDRESS", "US"),
+        ("ADDRESS", "UK"),
+        ("ADDRESS", "CA"),
+        ("NATIONAL_ID", "all"),
+    ):
+        m = re.search(rf"^{type_}\s+{row}\s+\d+\s+(.*)$", text, re.M)
+        cells = _CELL.findall(m.group(1))[:2] if m else []
+        shown = [f"{v} (target {t}: {verdict})" if t else v for v, t, verdict in cells]
+        out.append((f"detection: {type_} {row} precision / recall", " / ".join(shown) if shown else "n/a"))
     return out
 
 
@@ -247,7 +276,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.all", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs (about a minute), noisier figures")
     parser.add_argument("--out", help="directory for each bench's full output (default: a temporary one)")
-    parser.add_argument("--only", help="comma-separated subset: overhead,cold_start,masking,load")
+    parser.add_argument(
+        "--only", help="comma-separated subset: overhead,cold_start,masking,detection,search,load"
+    )
     args = parser.parse_args()
     out_dir = Path(args.out or tempfile.mkdtemp(prefix="bench-all-"))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -259,6 +290,7 @@ def main() -> None:
         Bench("overhead", ["--no-profile"], ["--no-profile", "--scale", "0.2"], parse_overhead, 900),
         Bench("cold_start", [], ["-n", "3", "--no-build"], parse_cold_start, 900),
         Bench("masking", [], ["--quick"], parse_masking, 600),
+        Bench("detection", [], ["--scale", "0.3"], parse_detection, 600),
         Bench("search", [], ["--requests", "30"], parse_search, 300),
         Bench("load", ["--json", load_json], ["--json", load_json, "--rounds", "3"], parse_load, 300),
     ]

@@ -5,6 +5,9 @@
 - stream guard cost per chunk and its hold-back;
 - cost per character of hostile text (runs built to trip every detector's trigger) beside prose,
   on the request side (scan) and the answer side (whole guard and stream), with the ratio;
+- names and addresses (opt-in): `MaskingConfig(names=True, addresses=True)` build time and the
+  gazetteer's first-use load in fresh interpreters, and the cost per character of prose on both
+  sides with them on beside off;
 - cold import of `masking` in fresh interpreters vs a bare `python -c pass`;
 - the layer's unzipped size (requirements + package installed into a temporary directory).
 
@@ -193,6 +196,59 @@ def hostile_cost(corpus: str, quick: bool) -> None:
     print(f"worst case: {worst_name}, {worst_ratio:.1f}x prose per character (target <= 5x)")
 
 
+def names_addresses(corpus: str, runs: int) -> None:
+    """What switching names and addresses on costs: once per process, and per character."""
+    code = (
+        "import time, masking; t0 = time.perf_counter();"
+        "c = masking.MaskingConfig(names=True, addresses=True); t1 = time.perf_counter();"
+        "import masking.gazetteer as g; g.load(); t2 = time.perf_counter();"
+        "print((t1 - t0) * 1000, (t2 - t1) * 1000)"
+    )
+    build, load = [], []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(LAYER)},
+        )
+        b, g = (float(x) for x in out.stdout.split())
+        build.append(b)
+        load.append(g)
+    print(
+        f"names+addresses (median of {runs}, fresh interpreters): MaskingConfig(names=True, addresses=True) "
+        f"{statistics.median(build):.1f} ms; gazetteer first-use load {statistics.median(load):.1f} ms"
+    )
+    prose = corpus[:100_000]
+    print(
+        f"{'prose, names+addresses':<26} {'request us/char':>16} {'answer whole':>14} {'answer stream':>14}"
+    )
+    base: tuple[float, ...] = ()
+    for label, cfg in (
+        ("off (baseline)", MaskingConfig()),
+        ("names", MaskingConfig(names=True)),
+        ("addresses", MaskingConfig(addresses=True)),
+        ("names + addresses", MaskingConfig(names=True, addresses=True)),
+    ):
+        scan(prose[:3000], cfg.detectors)  # lazy imports and the gazetteer out of the timing
+
+        def stream(cfg: MaskingConfig = cfg) -> None:
+            guard = ResponseGuard(Vault(), "obfuscate", cfg)
+            for i in range(0, len(prose), 64):
+                guard.feed(prose[i : i + 64])
+            guard.flush()
+
+        figures = (
+            _per_char_us(lambda cfg=cfg: scan(prose, cfg.detectors), len(prose)),
+            _per_char_us(lambda cfg=cfg: guard_text(prose, Vault(), "obfuscate", cfg), len(prose)),
+            _per_char_us(stream, len(prose)),
+        )
+        base = base or figures
+        ratios = "/".join(f"{f / b:.1f}" for f, b in zip(figures, base, strict=True))
+        print(f"{label:<26} {figures[0]:>16.3f} {figures[1]:>14.3f} {figures[2]:>14.3f}  {ratios}x off")
+
+
 def cold_import(runs: int) -> None:
     env_path = str(LAYER)
 
@@ -236,6 +292,7 @@ def main() -> None:
     throughput(corpus, quick)
     stream_cost(corpus)
     hostile_cost(corpus, quick)
+    names_addresses(corpus, 3 if quick else 7)
     cold_import(5 if quick else 11)
     layer_size()
 

@@ -47,6 +47,8 @@ def test_environment_is_read() -> None:
         ("GATEWAY_STREAM_HOLDBACK", "2"),
         ("GATEWAY_MODEL_MAP", "[1]"),
         ("GATEWAY_RESTORE_IN_URLS", "maybe"),
+        ("GATEWAY_PII_LOCALES", "us,xx"),
+        ("GATEWAY_PII_NAMES", "sometimes"),
     ],
 )
 def test_bad_values_fail_loudly(name: str, value: str) -> None:
@@ -77,3 +79,15 @@ def test_only_the_configured_search_backends_url_is_read() -> None:
     s = Settings.from_env({"GATEWAY_SEARCH_BACKEND": "brave", "GATEWAY_SEARXNG_URL": "http://s.test"})
     assert (s.search_backend, s.search_url) == ("brave", None)
     assert Settings.from_env({"GATEWAY_SEARXNG_URL": "http://s.test"}).search_url is None
+
+
+def test_detection_breadth_settings() -> None:
+    default = Settings.from_env({})
+    assert default.pii_locales == ("us",) and not default.pii_names and not default.pii_addresses
+    s = Settings.from_env(
+        {"GATEWAY_PII_LOCALES": "UK, de,uk", "GATEWAY_PII_NAMES": "on", "GATEWAY_PII_ADDRESSES": "off"}
+    )
+    assert s.pii_locales == ("uk", "de") and s.pii_names and not s.pii_addresses
+    assert s.phone_regions == ("GB", "DE")  # phone regions follow the locales...
+    own = Settings.from_env({"GATEWAY_PII_LOCALES": "uk,de", "GATEWAY_PHONE_REGIONS": "fr"})
+    assert own.phone_regions == ("FR",)  # ...unless set on their own

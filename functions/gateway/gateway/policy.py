@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.settings import PII_MODES
+from masking.detectors.custom import CustomEntity
 
 BUNDLED_POLICY = Path(__file__).with_name("policy.json")
 _MAX_PATTERN = 200
@@ -73,6 +74,7 @@ class Workspace:
     system: str | None = None
     rules: tuple[str, ...] = ()
     description: str = ""
+    entities: tuple[CustomEntity, ...] = ()  # detected for this workspace, beside the policy's
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Policy:
     apply: tuple[str, ...] = ()
     keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     workspaces: Mapping[str, Workspace] = field(default_factory=dict)
+    entities: tuple[CustomEntity, ...] = ()  # the deployment's own identifiers (masking.detectors.custom)
 
     def rules_for(self, key_id: str, workspace: Workspace | None) -> list[Rule]:
         names = [*self.apply, *self.keys.get(key_id, ()), *(workspace.rules if workspace else ())]
@@ -119,7 +122,7 @@ def load_policy(path: str | Path | None) -> Policy:
 def parse_policy(raw: Any) -> Policy:
     if not isinstance(raw, dict):
         raise PolicyError("the policy must be a JSON object")
-    unknown = set(raw) - {"guideline", "rules", "apply", "keys", "workspaces"}
+    unknown = set(raw) - {"guideline", "rules", "apply", "keys", "workspaces", "entities"}
     if unknown:
         raise PolicyError(f"unknown policy fields: {', '.join(sorted(unknown))}")
     rules = {rule.name: rule for rule in (_rule(r) for r in _list(raw, "rules"))}
@@ -147,6 +150,7 @@ def parse_policy(raw: Any) -> Policy:
         apply=known(raw.get("apply", []), "apply"),
         keys={key_id: known(names, f"keys.{key_id}") for key_id, names in keys.items()},
         workspaces={w.id: w for w in workspaces},
+        entities=_entities(raw.get("entities", []), "entities"),
     )
 
 
@@ -200,7 +204,16 @@ def _workspace(raw: Any, known: Any) -> Workspace:
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or "/" not in raw["id"]:
         raise PolicyError("every workspace needs an id like 'workspace/name'")
     wid = raw["id"]
-    unknown = set(raw) - {"id", "model", "pii_floor", "web_search", "system", "rules", "description"}
+    unknown = set(raw) - {
+        "id",
+        "model",
+        "pii_floor",
+        "web_search",
+        "system",
+        "rules",
+        "description",
+        "entities",
+    }
     if unknown:
         raise PolicyError(f"workspace {wid}: unknown fields {', '.join(sorted(unknown))}")
     if not isinstance(raw.get("model"), str):
@@ -222,4 +235,33 @@ def _workspace(raw: Any, known: Any) -> Workspace:
         system=system,
         rules=known(raw.get("rules", []), f"workspace {wid} rules"),
         description=str(raw.get("description", "")),
+        entities=_entities(raw.get("entities", []), f"workspace {wid} entities"),
     )
+
+
+_ENTITY_FIELDS = frozenset({"name", "pattern", "validator", "context", "action"})
+
+
+def _entities(raw: Any, where: str) -> tuple[CustomEntity, ...]:
+    """Shapes only: names, patterns and validators are checked when the masking
+    configuration is built (`services.build_services`), with the entity's name in the error."""
+    if not isinstance(raw, list):
+        raise PolicyError(f"{where} must be a list")
+    out: list[CustomEntity] = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise PolicyError(f"{where}: every entity needs a name")
+        name = item["name"]
+        unknown = set(item) - _ENTITY_FIELDS
+        if unknown:
+            raise PolicyError(f"entity {name}: unknown fields {', '.join(sorted(unknown))}")
+        pattern, validator = item.get("pattern"), item.get("validator", "")
+        context, action = item.get("context", []), item.get("action", "mask")
+        if not isinstance(pattern, str) or not isinstance(validator, str):
+            raise PolicyError(f"entity {name}: pattern (and validator) must be strings")
+        if not isinstance(context, list) or not all(isinstance(w, str) and w.strip() for w in context):
+            raise PolicyError(f"entity {name}: context must be a list of words")
+        if action not in ("mask", "block"):
+            raise PolicyError(f"entity {name}: action must be mask or block")
+        out.append(CustomEntity(name, pattern, validator, tuple(context), action))
+    return tuple(out)

@@ -23,12 +23,16 @@ from gateway.errors import (
     UnsupportedContent,
 )
 from gateway.settings import PII_MODES, Settings
+from masking.detectors.custom import CustomEntity
 
 
 def masking_config(
-    settings: Settings, extra_detectors: tuple[masking.Detector, ...] = ()
+    settings: Settings,
+    extra_detectors: tuple[masking.Detector, ...] = (),
+    entities: tuple[CustomEntity, ...] = (),
 ) -> masking.MaskingConfig:
-    """The deployment's masking settings; `extra_detectors` are a deployment's own (or a test's)."""
+    """The deployment's masking settings with the policy's own `entities` (and a workspace's);
+    `extra_detectors` are a deployment's own detectors (or a test's)."""
     return masking.MaskingConfig(
         pii_allow=settings.pii_allow,
         phone_regions=settings.phone_regions,
@@ -36,6 +40,10 @@ def masking_config(
         secrets_mode=settings.secrets_mode,
         allow_non_text=settings.allow_non_text,
         stream_holdback=settings.stream_holdback,
+        locales=settings.pii_locales,
+        names=settings.pii_names,
+        addresses=settings.pii_addresses,
+        custom_entities=entities,
         extra_detectors=extra_detectors,
     )
 
@@ -64,6 +72,7 @@ class Protected:
     vault: masking.Vault
     pii_counts: dict[str, int]
     secret_counts: dict[str, int]
+    config: masking.MaskingConfig  # what protected the request guards its answer too
 
     def headers(self) -> dict[str, str]:
         headers: dict[str, str] = {"x-gateway-pii-mode": self.mode}
@@ -90,9 +99,12 @@ def protect(
             param=locations[0] if locations else None,
         ) from None
     except masking.PiiDetected as exc:
+        why = "PII mode is 'block'"
+        if set(exc.counts) & config.blocked_types:
+            why = "this deployment refuses them in every mode"
         raise PiiDetected(
-            f"The request contains personal data ({_counts(exc.counts)}) and PII mode is "
-            "'block'; nothing was sent to the provider.",
+            f"The request contains personal data ({_counts(exc.counts)}) and {why}; "
+            "nothing was sent to the provider.",
         ) from None
     except masking.UnsupportedContent as exc:
         raise UnsupportedContent(
@@ -103,12 +115,39 @@ def protect(
         raise ScannerError(
             "A scanner failed, so the request was stopped before reaching the provider."
         ) from None
+    _check_seed(payload.get("seed"), mode, config)
     return Protected(
         payload=result.payload,
         mode=mode,
         vault=result.vault,
         pii_counts=dict(result.pii_counts),
         secret_counts=dict(result.secret_counts),
+        config=config,
+    )
+
+
+def _check_seed(seed: Any, mode: masking.PiiMode, config: masking.MaskingConfig) -> None:
+    """`seed` is forwarded as the integer the API requires, so it cannot be masked: a seed
+    that is personal data (an SSN, a phone number written as one) is refused unless PII is
+    allowed out. The other numeric fields the gateway forwards have ranges no such value fits."""
+    if not isinstance(seed, int) or mode == "disabled":
+        return
+    try:
+        found = sorted({s.type for s in masking.scan(str(seed), config.detectors)})
+    except Exception:
+        raise ScannerError(
+            "A scanner failed, so the request was stopped before reaching the provider."
+        ) from None
+    if not found:
+        return
+    if mode == "block":
+        raise PiiDetected(
+            f"The request contains personal data ({','.join(found)} in seed) and PII mode is 'block'; "
+            "nothing was sent to the provider."
+        )
+    raise InvalidRequest(
+        f"seed reads as personal data ({','.join(found)}) and cannot be masked; use another seed.",
+        param="seed",
     )
 
 

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from masking import PiiMode
 
+MAX_TOKENS = 1_048_576
+
 
 class _Lenient(BaseModel):
     # strict: "yes" is not a boolean and "0.5" is not a number, as with OpenAI itself.
@@ -59,11 +61,13 @@ class ChatCompletionRequest(_Lenient):
     show_upstream: bool = False
     # Standard OpenAI fields we forward when the model accepts them.
     temperature: float = Field(default=0.7, ge=0, le=2)
-    max_tokens: int | None = Field(default=None, ge=1)
-    max_completion_tokens: int | None = Field(default=None, ge=1)
+    # Numbers the gateway forwards as numbers: their ranges leave no room for personal data
+    # (a nine-digit SSN is no token count); `seed` is scanned instead (protection._check_seed).
+    max_tokens: int | None = Field(default=None, ge=1, le=MAX_TOKENS)
+    max_completion_tokens: int | None = Field(default=None, ge=1, le=MAX_TOKENS)
     top_p: float | None = Field(default=None, ge=0, le=1)
     stop: str | list[str] | None = None
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=-(2**63), le=2**63 - 1)
     presence_penalty: float | None = Field(default=None, ge=-2, le=2)
     frequency_penalty: float | None = Field(default=None, ge=-2, le=2)
     response_format: dict[str, Any] | None = None

@@ -9,7 +9,8 @@ configuring boto3 costs more than the rest of a cold start, and `/health` and
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 import httpx
@@ -24,13 +25,15 @@ from gateway.keys.auth import Authenticator
 from gateway.keys.store import KeyStore
 from gateway.keys.usage import UsageCounter
 from gateway.pipeline.guards import scrub
-from gateway.policy import Policy, PolicyError, load_policy
+from gateway.policy import Policy, PolicyError, Workspace, load_policy
 from gateway.protection import masking_config
 from gateway.search.factory import build_backend
 from gateway.search.types import SearchBackend
 from gateway.secret_store import AdminKey, ProviderKeys, SecretReader
 from gateway.settings import Settings
 from gateway.upstream.client import UpstreamClient
+from masking import MaskingConfig
+from masking.detectors.custom import EntityError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -50,6 +53,14 @@ class Services:
     auditor: Auditor
     search: SearchBackend | None
     http: httpx.AsyncClient
+    workspace_masking: Mapping[str, MaskingConfig] = field(default_factory=dict)
+
+    def masking_for(self, workspace: Workspace | None) -> MaskingConfig:
+        """The masking of a request: its workspace's (with the workspace's own entities) or
+        the deployment's."""
+        if workspace is None:
+            return self.masking
+        return self.workspace_masking.get(workspace.id, self.masking)
 
 
 def build_services(
@@ -66,7 +77,15 @@ def build_services(
     for workspace in policy.workspaces.values():
         if catalog.resolve(workspace.model) is None:
             raise PolicyError(f"workspace {workspace.id}: unknown model {workspace.model}")
-    config = masking_config(settings, extra_detectors)
+    try:
+        config = masking_config(settings, extra_detectors, policy.entities)
+        workspace_masking = {
+            w.id: masking_config(settings, extra_detectors, (*policy.entities, *w.entities))
+            for w in policy.workspaces.values()
+            if w.entities
+        }
+    except EntityError as exc:
+        raise PolicyError(str(exc)) from None
     pool = http or new_pool(
         connect_timeout_s=settings.connect_timeout_s, idle_timeout_s=settings.idle_timeout_s
     )
@@ -112,6 +131,7 @@ def build_services(
             settings.search_backend, pool, key_provider=keys.get, base_url=settings.search_url
         ),
         http=pool,
+        workspace_masking=workspace_masking,
     )
 
 

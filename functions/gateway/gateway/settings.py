@@ -62,6 +62,9 @@ class Settings:
     pii_floor: PiiMode = "disabled"
     secrets_mode: Literal["block", "obfuscate"] = "block"
     pii_allow: tuple[str, ...] = ()
+    pii_locales: tuple[str, ...] = ("us",)
+    pii_names: bool = False
+    pii_addresses: bool = False
     phone_regions: tuple[str, ...] = ("US",)
     restore_in_urls: bool = False
     allow_non_text: bool = False
@@ -99,6 +102,7 @@ class Settings:
         d = cls()
         read = _Reader(environ)
         backend = read.choice("GATEWAY_SEARCH_BACKEND", "none", ("none", *BACKENDS))
+        locales = _locales(read.csv("GATEWAY_PII_LOCALES", d.pii_locales))
         return cls(
             env="dev" if read.choice("GATEWAY_ENV", d.env, ("dev", "prod")) == "dev" else "prod",
             log_level=read.choice("LOG_LEVEL", d.log_level, LOG_LEVELS, str.upper),
@@ -117,7 +121,13 @@ class Settings:
             if read.choice("GATEWAY_SECRETS", d.secrets_mode, ("block", "obfuscate")) == "obfuscate"
             else "block",
             pii_allow=read.csv("GATEWAY_PII_ALLOW", d.pii_allow),
-            phone_regions=tuple(r.upper() for r in read.csv("GATEWAY_PHONE_REGIONS", d.phone_regions)),
+            pii_locales=locales,
+            pii_names=read.flag("GATEWAY_PII_NAMES", d.pii_names),
+            pii_addresses=read.flag("GATEWAY_PII_ADDRESSES", d.pii_addresses),
+            # Phone numbers without a country code follow the locales unless set on their own.
+            phone_regions=tuple(
+                r.upper() for r in read.csv("GATEWAY_PHONE_REGIONS", _phone_regions(locales))
+            ),
             restore_in_urls=read.flag("GATEWAY_RESTORE_IN_URLS", d.restore_in_urls),
             allow_non_text=read.flag("GATEWAY_ALLOW_NON_TEXT", d.allow_non_text),
             stream_holdback=int(read.number("GATEWAY_STREAM_HOLDBACK", d.stream_holdback, 16)),
@@ -176,8 +186,8 @@ class _Reader:
         return value
 
     def flag(self, name: str, default: bool) -> bool:
-        allowed = ("true", "false", "1", "0", "yes", "no")
-        return self.choice(name, "true" if default else "false", allowed) in ("true", "1", "yes")
+        allowed = ("true", "false", "1", "0", "yes", "no", "on", "off")
+        return self.choice(name, "true" if default else "false", allowed) in ("true", "1", "yes", "on")
 
     def csv(self, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
         raw = self.optional(name)
@@ -195,6 +205,22 @@ class _Reader:
         ):
             raise SettingsError(f"{name} must map model ids to upstream names")
         return value
+
+
+def _locales(names: tuple[str, ...]) -> tuple[str, ...]:
+    from masking.detectors.national_ids import LOCALES
+
+    locales = tuple(dict.fromkeys(name.lower() for name in names))
+    unknown = [name for name in locales if name not in LOCALES]
+    if unknown or not locales:
+        raise SettingsError(f"GATEWAY_PII_LOCALES must name locales from {', '.join(sorted(LOCALES))}")
+    return locales
+
+
+def _phone_regions(locales: tuple[str, ...]) -> tuple[str, ...]:
+    from masking.detectors.national_ids import PHONE_REGIONS
+
+    return tuple(PHONE_REGIONS[locale] for locale in locales)
 
 
 def _pii_mode(value: str) -> PiiMode:

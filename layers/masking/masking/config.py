@@ -25,6 +25,8 @@ _FIELDS = (
     "allow_non_text",
     "stream_holdback",
     "locales",
+    "names",
+    "addresses",
     "custom_entities",
     "extra_detectors",
 )
@@ -40,13 +42,18 @@ class MaskingConfig:
     allow_non_text: bool
     stream_holdback: int
     locales: tuple[str, ...]
+    names: bool
+    addresses: bool
     custom_entities: tuple[CustomEntity, ...]
     extra_detectors: tuple[Detector, ...]
     detectors: tuple[Detector, ...]
     cut_detectors: tuple[Detector, ...]
     blocked_types: frozenset[str]  # refused in every mode and redacted from every answer
     soft_cuts: bool  # may the stream guard cut after an ordinary word without asking?
+    lower_cuts_only: bool  # ... only between two lower-case words (names, addresses are on)?
     cue_words: frozenset[str]  # words after which it must ask (context words of identifiers)
+    joiners: frozenset[str]  # lower-case words inside a value (`van`, `de la`): never cut at
+    cut_holds: tuple[str, ...]  # after one of these in a piece, no cut without asking
     allowlist: Allowlist
 
     def __init__(
@@ -59,6 +66,8 @@ class MaskingConfig:
         allow_non_text: bool = False,
         stream_holdback: int = DEFAULT_HOLDBACK,
         locales: tuple[str, ...] = ("us",),
+        names: bool = False,
+        addresses: bool = False,
         custom_entities: tuple[CustomEntity, ...] = (),
         extra_detectors: tuple[Detector, ...] = (),
     ) -> None:
@@ -67,7 +76,12 @@ class MaskingConfig:
         if not 16 <= stream_holdback <= 4096:
             raise ValueError("stream_holdback must be between 16 and 4096 characters")
         detectors = build_detectors(
-            tuple(phone_regions), tuple(locales), tuple(custom_entities), tuple(extra_detectors)
+            tuple(phone_regions),
+            tuple(locales),
+            tuple(custom_entities),
+            tuple(extra_detectors),
+            names=bool(names),
+            addresses=bool(addresses),
         )
         # Literal allowlist entries also match in normalised form: scan each entry once here.
         norms = [
@@ -85,13 +99,18 @@ class MaskingConfig:
             "allow_non_text": bool(allow_non_text),
             "stream_holdback": int(stream_holdback),
             "locales": tuple(locales),
+            "names": bool(names),
+            "addresses": bool(addresses),
             "custom_entities": tuple(custom_entities),
             "extra_detectors": tuple(extra_detectors),
             "detectors": detectors,
             "cut_detectors": blank_crossing(detectors),
             "blocked_types": frozenset(t for d in detectors for t in getattr(d, "blocked_types", ())),
             "soft_cuts": not any(getattr(d, "starts_with_words", False) for d in detectors),
+            "lower_cuts_only": any(getattr(d, "starts_with_capitals", False) for d in detectors),
             "cue_words": frozenset(w for d in detectors for w in getattr(d, "cue_words", ())),
+            "joiners": frozenset(w for d in detectors for w in getattr(d, "joiners", ())),
+            "cut_holds": tuple(sorted({h for d in detectors for h in getattr(d, "holds_after", ())})),
             "allowlist": Allowlist(pii_allow, norms),
         }
         for name, value in values.items():

@@ -20,9 +20,14 @@ from masking.normalise import Shadow
 from masking.percent import find_encoded
 from masking.types import Detector, Span
 
-_RANK: Final = ("IP_ADDRESS", "EMAIL", "SSN", "NATIONAL_ID", "IBAN", "CREDIT_CARD", "SECRET")
+_RANK: Final = (
+    "PERSON", "ADDRESS", "IP_ADDRESS", "EMAIL", "SSN", "NATIONAL_ID", "IBAN", "CREDIT_CARD", "SECRET"
+)  # fmt: skip
 # Each rank is worth more than a thousand findings of the ranks below it; other types (a
-# phone, a deployment's own entities and detectors) rank lowest.
+# phone, a deployment's own entities and detectors) rank lowest. A postal address outranks the
+# name in it ("12 John Smith Road") and the phone-shaped digits of a ZIP+4 or a house number, so it
+# stays one value; every checksummed or structural type outranks both, so a loose address or
+# name never swallows an email, a card or an identifier next to it.
 _WEIGHT: Final[dict[str, int]] = {type_: 1000 ** (rank + 1) for rank, type_ in enumerate(_RANK)}
 
 

@@ -7,15 +7,22 @@ boundaries, and each piece is guarded as a whole (`process_piece`). A cut is a w
 - a private-key block opened by `-----BEGIN` and not yet closed blocks every cut (up to 8 KB);
 - after an "inert" word (letters only, not a key-ish word such as `password` or `Bearer`, not
   a short all-caps group such as an IBAN's `WEST`) nothing multi-word can continue, so the cut
-  is immediate;
+  is immediate; when a detector reads ordinary words as a value, no cut is immediate
+  (`starts_with_words`), or, for names and addresses (`starts_with_capitals`), only one between
+  two lower-case words that are neither a joiner (`van`, `de`) nor within a cue word's window,
+  and none after an `@` until the detectors judge a blank (`holds_after`). Such detectors
+  promise that every word of a finding starts with a capital (`masking.letters`) but those, and
+  that no finding depends on text before such a cut; so the pieces on either side give the
+  same findings guarded apart or together, which is what lets them be merged;
 - after anything else (digits, `=`, `password:`), the detectors whose findings can hold a blank
   run on 48 characters either side and the cut is allowed only if no finding, including its
   context such as `password = `, spans it; such cuts are at least 64 characters apart, so dense
   blanks cost no more than prose.
 Text with no usable cut is cut by force after `stream_holdback` characters when it is plain
-letters, after 512 when it holds digits or symbols, after 8 KB inside a key block or a single
-blank-free token (a JWT, a base64 blob, a long URL), preferably just before the last run of
-key-like characters. Only the undecided tail is held back, and a
+letters (512 when a detector reads ordinary words as a value: a name, an address, a deployment's
+entity that joins words), after 512 when it holds digits or symbols, after 8 KB inside a key
+block or a single blank-free token (a JWT, a base64 blob, a long URL), preferably just before
+the last run of key-like characters. Only the undecided tail is held back, and a
 piece is emitted only after it has been guarded, so no prefix of a redacted value leaks first.
 Cut positions are decided in the same order with the same look-ahead whether the text arrives
 in one piece or a thousand, which is what makes `guard_text` and the stream agree. Pieces are
@@ -34,6 +41,7 @@ from typing import Final
 from masking.boundaries import CONTEXT
 from masking.config import MaskingConfig
 from masking.guard import process_piece
+from masking.letters import lower_start
 from masking.placeholders import NUMBERED
 from masking.scan import detect
 from masking.types import PiiMode
@@ -75,18 +83,31 @@ def _cue_words(words: frozenset[str]) -> re.Pattern[str] | None:
 
 
 @functools.lru_cache(maxsize=32)
-def _inert_run(cue_words: frozenset[str]) -> re.Pattern[str]:
+def _inert_run(cue_words: frozenset[str], lower_only: bool = False) -> re.Pattern[str]:
     """Fast path: a run of inert words (each at most 64 characters, the token look-back) with
-    complete blank runs after them. Must accept only what `_inert` (and the cue-word rule of
-    `_cut_ok`) accepts: every cut in it is _SOFT."""
+    complete blank runs after them. Must accept only what `_inert` (and the cue-word and
+    lower-case rules of `_cut_ok`) accepts: every cut in it is _SOFT."""
     cues = ""
     if cue_words:
         words = "|".join(re.escape(w) for w in sorted(cue_words, key=len, reverse=True))
         cues = rf"(?![\"'(]*+(?i:{words})[\"'(),.;!?\]]*+\s)"  # as _EDGE_PUNCT strips
+    # With `lower_only`, each word and the word after its blank start with a letter that is no
+    # capital of any script (a negative class of the upper-case letters `str.isupper` knows
+    # would be too long: a capital is "a letter that `lower()` changes", tested in `_cut_ok`;
+    # here the run simply stops at any letter outside a-z and the Latin-1 and Latin
+    # Extended-A lower case, and the slow path decides there).
+    first = r"[\"'(]?+[^\W\d_]" if not lower_only else rf"[\"'(]?+[{_LOWER}]"
+    follow = r"(?=[^\s\[({<])" if not lower_only else rf"(?=[\"']?+[{_LOWER}])"
     return re.compile(
         rf"(?:(?!\S{{0,70}}?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s){cues}"
-        r"[\"'(]?+[^\W\d_]{1,14}+(?:['\u2019-][^\W\d_]{1,14}+){0,3}+[,.;!?'\")\]]{0,4}+\s++(?=[^\s\[({<]))+"
+        rf"{first}[^\W\d_]{{0,13}}+(?:['\u2019-][^\W\d_]{{1,14}}+){{0,3}}+[,.;!?'\")\]]{{0,4}}+\s++{follow})+"
     )
+
+
+# Lower-case letters the fast path may start a word with (the slow path knows every script).
+_LOWER: Final = "a-z" + "".join(
+    chr(c) for c in range(0xDF, 0x250) if chr(c).islower() and chr(c) not in "\\]^-"
+)
 
 
 _PEM_END: Final = re.compile(r"-----END [A-Z0-9 ]{1,40}+-----")
@@ -129,7 +150,9 @@ class ResponseGuard:
         self._long_at: tuple[int, bool] | None = None  # (window start, _long_token's answer)
         # The fast path over ordinary words, when the detectors allow cutting after them.
         self._inert_run = (
-            _inert_run(config.cue_words) if config.soft_cuts and self._holdback >= LOOKAROUND else None
+            _inert_run(config.cue_words | config.joiners, config.lower_cuts_only)
+            if config.soft_cuts and self._holdback >= LOOKAROUND
+            else None
         )
         self._cue = _cue_words(config.cue_words)
 
@@ -187,6 +210,7 @@ class ResponseGuard:
                 self._inert_run is not None
                 and buf.rfind("-----BEGIN", s, start) == -1
                 and (self._cue is None or self._cue.search(buf, max(0, start - CONTEXT), start) is None)
+                and not self._held(s, start)
             ):
                 run = self._inert_run.match(buf, start)
                 if run is not None and "-----BEGIN" not in run.group(0):
@@ -233,8 +257,11 @@ class ResponseGuard:
         window = self._buf[s : s + self._holdback]
         if "-----" in window:
             return PEM_BOUND
-        if _PLAIN.fullmatch(window):
+        if _PLAIN.fullmatch(window) and self.config.soft_cuts and not self.config.lower_cuts_only:
             return self._holdback
+        # Plain letters can be a value when a detector reads ordinary words (names, addresses):
+        # a judged blank is followed by MIN_PIECE characters that are not judged again, so a
+        # bound of `stream_holdback` would force a cut through the next name of a signature.
         return TRIGGERED_BOUND
 
     def _long_token(self, s: int) -> bool:
@@ -248,6 +275,20 @@ class ResponseGuard:
             last = blank.end()
         self._long_at = (s, end - last >= LONG_TAIL)
         return self._long_at[1]
+
+    def _held(self, s: int, c: int) -> bool:
+        """Does the piece so far hold text after which a detector ties later words to earlier
+        ones (an `@`: a name spelt by the address), so that no cut may be merged across?"""
+        return any(self._buf.find(h, s, c) != -1 for h in self.config.cut_holds)
+
+    def _lower_word(self, token: str) -> bool:
+        """An ordinary lower-case word, not one that joins the words of a value (`van`, `de`)."""
+        return lower_start(token) and _EDGE_PUNCT.sub("", token).lower() not in self.config.joiners
+
+    def _lower_pair(self, before: str, next_two: str) -> bool:
+        """Cut between two lower-case words only: a name or an address begins with a capital, so
+        neither can begin after such a cut, nor end before it."""
+        return self._lower_word(before) and lower_start(next_two)
 
     def _forced_cut(self, s: int, bound: int) -> int:
         """Cut before the last key-like run when there is one, so a key is not split if avoidable."""
@@ -282,12 +323,17 @@ class ResponseGuard:
         # A value after a context word ("NHS number 943 …") must stay in its piece: near one, the
         # detectors decide every blank.
         cue_near = self._cue is not None and self._cue.search(buf, max(0, c - CONTEXT), c) is not None
+        lower_only = self.config.lower_cuts_only
+        if lower_only and buf[c] in "\"'" and c + 1 >= len(buf):
+            return None  # the next word's first letter decides (below)
+        free = not cue_near and not (lower_only and self._held(s, c))
         if (
             self.config.soft_cuts
             and whole_token
             and _inert(before)
             and buf[c] not in _OPENERS
-            and not cue_near
+            and free
+            and (not lower_only or self._lower_pair(before, buf[c : c + 2]))
         ):
             # (A bracket after the blank may open the `(at)` of a spelled-out address that
             # began with this word: the detectors decide there.)
@@ -300,9 +346,12 @@ class ResponseGuard:
             self.config.soft_cuts
             and _inert(after.group(0))
             and not _ASSIGNISH.search(before)
-            and not cue_near
+            and free
+            and (not lower_only or self._lower_word(after.group(0)))
         ):
-            # Only a keyword or an `=`/`:` can tie a word-only value to what precedes it.
+            # Only a keyword or an `=`/`:` can tie a word-only value to what precedes it (and,
+            # when names or addresses are on, only a capitalised word or a joiner such as `van`
+            # can continue one).
             return _HARD
         if len(buf) < c + LOOKAROUND:
             return None

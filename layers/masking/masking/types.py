@@ -12,7 +12,7 @@ PiiMode = Literal["disabled", "obfuscate", "block"]
 SecretsMode = Literal["block", "obfuscate"]
 
 SECRET: Final = "SECRET"
-PII_TYPES: Final = ("EMAIL", "PHONE", "CREDIT_CARD", "IP_ADDRESS", "SSN", "IBAN")
+PII_TYPES: Final = ("EMAIL", "PHONE", "CREDIT_CARD", "IP_ADDRESS", "SSN", "IBAN", "PERSON", "ADDRESS")
 
 
 class Span(NamedTuple):
@@ -51,6 +51,18 @@ class Detector(Protocol):
     A detector whose findings never contain a blank (an email, an IP address) may say so with a
     class attribute `crosses_blanks = False`; the stream guard then skips it when deciding where
     it may cut, which is most of the guard's cost on dense text.
+
+    Attributes that tell the stream guard where it may cut without asking (masking.stream):
+    - `starts_with_words = True`: a finding may begin with, or join, ordinary words; the guard
+      then asks the detectors at every blank;
+    - `starts_with_capitals = True`: findings join words, but each word starts with a Latin
+      capital (`masking.letters`) or a digit, except words in `joiners` and words within 32
+      characters after one of `cue_words`, and no finding depends on text before a lower-case
+      word that is followed by another; the guard then cuts without asking only between two
+      lower-case words;
+    - `cue_words`: words after which (within 32 characters) the guard always asks;
+    - `holds_after`: strings after which the guard makes no unasked cut until the next cut the
+      detectors judged (a name spelt by an email address is looked for after the address).
     """
 
     def find(self, text: str) -> list[Span]: ...

@@ -40,7 +40,7 @@ async def chat_completions(
 ) -> JSONResponse | StreamingResponse:
     prepared = await prepare(request, key, services, audit)
     call = open_call(prepared, services)
-    guard = AnswerGuard(prepared.protected.vault, prepared.protected.mode, services.masking)
+    guard = AnswerGuard(prepared.protected.vault, prepared.protected.mode, prepared.protected.config)
     writer = ChatCompletionWriter(prepared.chat.model)
     payload, deadline = prepared.protected.payload, prepared.deadline
 

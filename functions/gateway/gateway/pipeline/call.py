@@ -57,7 +57,7 @@ def open_call(prepared: Prepared, services: Services) -> Call:
         upstream=services.upstream,
         spec=spec,
         backend=services.search,
-        scrub=partial(scrub, mode=prepared.protected.mode, config=services.masking),
+        scrub=partial(scrub, mode=prepared.protected.mode, config=prepared.protected.config),
         max_rounds=services.settings.web_search_max_rounds,
         upfront=prepared.plan.mode == "upfront",
     )

@@ -95,7 +95,7 @@ async def prepare(request: Request, key: KeyRecord, services: Services, audit: A
             persona = workspace.system
         payload = build_payload(chat, target.spec, persona=persona, guideline=services.policy.guideline)
         added = len(payload["messages"]) - len(chat.messages)
-        scan = partial(protect, payload, mode, services.masking, added_messages=added)
+        scan = partial(protect, payload, mode, services.masking_for(workspace), added_messages=added)
         protected = await anyio.to_thread.run_sync(scan) if len(raw) > OFF_LOOP_BYTES else scan()
         audit.pii_found, audit.secrets_found = protected.pii_counts, protected.secret_counts
     except BaseException:

@@ -9,7 +9,9 @@
 
 (() => {
   const API = new URL(location.pathname.replace(/playground\/?$/, "") + "api/v1/", location.origin);
-  const KNOWN_TYPES = ["EMAIL", "PHONE", "CREDIT_CARD", "IP_ADDRESS", "SSN", "IBAN", "SECRET"];
+  const KNOWN_TYPES = [
+    "EMAIL", "PHONE", "CREDIT_CARD", "IP_ADDRESS", "SSN", "IBAN", "SECRET", "NATIONAL_ID", "PERSON", "ADDRESS",
+  ];
   // The caller's own values come back as [REDACTED_<TYPE>_<n>]; foreign ones the
   // response guard removed as [REDACTED_<TYPE>].
   // Codes that mean "the gateway refused to send this", as opposed to a failure.
@@ -45,8 +47,13 @@
     return node;
   }
 
+  // A deployment's own entity types (EMPLOYEE_ID, …) get one of six colours, the same one
+  // for the same name on every page load.
   function typeClass(type) {
-    return KNOWN_TYPES.includes(type) ? "ph-" + type.toLowerCase().replace(/_/g, "-") : "ph-other";
+    if (KNOWN_TYPES.includes(type)) return "ph-" + type.toLowerCase().replace(/_/g, "-");
+    let hash = 0;
+    for (const ch of type) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+    return "ph-custom-" + (hash % 6);
   }
 
   // Text with every placeholder wrapped in a span coloured by its type.

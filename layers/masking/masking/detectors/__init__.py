@@ -68,9 +68,13 @@ def build_detectors(
     locales: tuple[str, ...] = ("us",),
     custom: tuple[CustomEntity, ...] = (),
     extra: tuple[Detector, ...] = (),
+    *,
+    names: bool = False,
+    addresses: bool = False,
 ) -> tuple[Detector, ...]:
     """The default set with the phone detector bound to the deployment's regions, the national
-    identifiers of its locales (the SSN detector is the `us` pack), its own entities, and extras."""
+    identifiers of its locales (the SSN detector is the `us` pack), person names and postal
+    addresses when switched on, its own entities, and extras."""
     base: list[Detector] = []
     for detector in DEFAULT_DETECTORS:
         if isinstance(detector, PhoneDetector):
@@ -83,6 +87,16 @@ def build_detectors(
     national = NationalIdDetector(locales)
     if national.rules:
         base.append(national)
+    # Imported here, not at `import masking`: their patterns take tens of milliseconds to
+    # compile, and most deployments leave names and addresses off.
+    if names:
+        from masking.detectors.names import PersonDetector
+
+        base.append(PersonDetector())
+    if addresses:
+        from masking.detectors.addresses import AddressDetector
+
+        base.append(AddressDetector())
     if custom:
         base.append(CustomEntityDetector(custom))
     return (*base, *extra)

@@ -8,6 +8,7 @@ import (tens of milliseconds), so it is imported on first use, never at `import 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -33,11 +34,13 @@ LENGTHS: Final = {
     "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }  # fmt: skip
 _SEPARATORS: Final = re.compile(r"[ -]")
-# The rest of an IBAN of each length: that many letters and digits, each optionally after one
-# blank or dash, then no letter or digit.
-_BODIES: Final = {
-    n: re.compile(rf"(?:[ -]?+[A-Za-z0-9]){{{n - 4}}}(?![A-Za-z0-9])") for n in sorted(set(LENGTHS.values()))
-}
+
+
+@functools.cache
+def _body(length: int) -> re.Pattern[str]:
+    """The rest of an IBAN of `length`: that many letters and digits after the country code and
+    check digits, each optionally after one blank or dash, then no letter or digit."""
+    return re.compile(rf"(?:[ -]?+[A-Za-z0-9]){{{length - 4}}}(?![A-Za-z0-9])")
 
 
 def mod97_ok(compact: str) -> bool:
@@ -59,7 +62,7 @@ class IbanDetector:
             expected = LENGTHS.get(text[m.start() : m.end() - 2].upper())
             if expected is None or not clear_before(text, m.start()):
                 continue
-            body = _BODIES[expected].match(text, m.end())
+            body = _body(expected).match(text, m.end())
             if body is None:
                 continue
             compact = _SEPARATORS.sub("", text[m.start() : body.end()]).upper()

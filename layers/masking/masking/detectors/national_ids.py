@@ -14,6 +14,7 @@ stdnum is imported on first use (tens of milliseconds), never at `import masking
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from collections.abc import Callable
@@ -70,15 +71,24 @@ def _medicare_ok(value: str) -> bool:
 class IdRule(NamedTuple):
     kind: str
     locale: str
-    pattern: re.Pattern[str]
+    source: str  # compiled on first use: most deployments switch on one or two locales
     valid: Callable[[str], bool]
     context: tuple[str, ...] = ()  # empty: the checksum and shape alone decide
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compile(self.source)
+
+
+@functools.cache
+def _compile(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.IGNORECASE)
 
 
 def _rule(
     kind: str, locale: str, pattern: str, valid: Callable[[str], bool], context: tuple[str, ...] = ()
 ) -> IdRule:
-    return IdRule(kind, locale, re.compile(pattern, re.IGNORECASE), valid, context)
+    return IdRule(kind, locale, pattern, valid, context)
 
 
 _D3 = r"\d{3}"

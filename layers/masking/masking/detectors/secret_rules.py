@@ -14,6 +14,7 @@ a case in tests/masking/cases/secrets.py. gitleaks' default rule set is the chec
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -23,9 +24,13 @@ Check = Callable[[re.Match[str], str], bool]  # (match, the reported value) -> i
 
 
 class SecretRule(NamedTuple):
+    """`pattern` is compiled on first use (`regex`): a table of a hundred rows compiled at
+    import would cost tens of milliseconds of every cold start, and most rows never run."""
+
     kind: str
     triggers: tuple[str, ...]
-    regex: re.Pattern[str]
+    pattern: str
+    flags: int
     group: int = 0
     check: Check | None = None
     offsets: tuple[int, ...] = ()
@@ -33,8 +38,17 @@ class SecretRule(NamedTuple):
     blanks: bool = False  # can a finding (with its context) contain a blank?
 
     @property
+    def regex(self) -> re.Pattern[str]:
+        return _compile(self.pattern, self.flags)
+
+    @property
     def ignore_case(self) -> bool:
-        return bool(self.regex.flags & re.IGNORECASE)
+        return bool(self.flags & re.IGNORECASE)
+
+
+@functools.cache
+def _compile(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
 
 
 def rule(
@@ -56,7 +70,7 @@ def rule(
     `needs`: one of these characters must follow the trigger within 24 characters (the `=` or
     `:` of an assignment), which rules out almost every prose occurrence without a regex."""
     flags = re.IGNORECASE if ignore_case else 0
-    return SecretRule(kind, triggers, re.compile(pattern, flags), group, check, offsets, needs, blanks)
+    return SecretRule(kind, triggers, pattern, flags, group, check, offsets, needs, blanks)
 
 
 # --- value checks ---------------------------------------------------------------------------
