@@ -40,7 +40,7 @@ PROVIDER_KEYS = {
 
 
 # What functions/gateway/run.sh runs uvicorn with (loop, http); a test keeps them equal.
-RUN_SH_UVICORN = ("uvloop", "httptools")
+RUN_SH_UVICORN = ("asyncio", "h11")
 
 
 def serve(app: Any, port: int, uvicorn_stack: tuple[str, str] = RUN_SH_UVICORN) -> None:
