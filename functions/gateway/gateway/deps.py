@@ -71,14 +71,10 @@ class Caller:
 
 
 async def get_caller(request: Request) -> Caller:
-    """The audit record, then the key (a 401 is recorded), in one dependency.
-
-    FastAPI resolves each declared dependency with its own bookkeeping (tens of
-    microseconds each); the chat route is on every request's path, so it asks once."""
+    """The audit record, then the key (a 401 is recorded), without FastAPI's dependency
+    machinery: it resolves each declared dependency with its own bookkeeping (tens of
+    microseconds each), and the chat route, on every request's path, calls this itself."""
     services: Services = request.app.state.services
     audit = await get_audit(request)
     key = await services.authenticator.authenticate(request.headers.get("authorization"))
     return Caller(audit, key, services)
-
-
-CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -19,7 +19,7 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gateway.deps import CallerDep
+from gateway.deps import get_caller
 from gateway.disconnect import unless_disconnected
 from gateway.errors import GatewayError
 from gateway.pipeline.call import open_call
@@ -35,7 +35,8 @@ _STREAM_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
 @router.post("/chat/completions", response_model=None)
-async def chat_completions(request: Request, caller: CallerDep) -> JSONResponse | StreamingResponse:
+async def chat_completions(request: Request) -> JSONResponse | StreamingResponse:
+    caller = await get_caller(request)
     audit, key, services = caller.audit, caller.key, caller.services
     prepared = await prepare(request, key, services, audit)
     call = open_call(prepared, services)
