@@ -10,6 +10,7 @@ and low-entropy runs (`ghp_xxxx…`) are not credentials, the way gitleaks' allo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final
 
 from masking.detectors.secret_context import CONTEXT_RULES
@@ -18,6 +19,40 @@ from masking.detectors.secret_tokens import TOKEN_RULES
 from masking.types import SECRET, Span
 
 RULES: Final[tuple[SecretRule, ...]] = TOKEN_RULES + CONTEXT_RULES
+
+
+# English letters from common to rare: a trigger's gate is its character least likely in prose
+# (anything but a lower-case letter or a blank first, then the rarest letter).
+_LETTERS_BY_FREQUENCY: Final = "etaoinshrdlcumwfgypbvkjxqz"
+
+type _Gated = tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
+
+
+def _rarity(char: str) -> int:
+    if char.isspace():
+        return -1
+    position = _LETTERS_BY_FREQUENCY.find(char)
+    return position if position != -1 else len(_LETTERS_BY_FREQUENCY)
+
+
+def _gated(pairs: Iterable[tuple[str, int]]) -> _Gated:
+    """(trigger, rule index) pairs grouped by gate character. A text can hold a trigger only if
+    it holds every character of it, so a group whose gate is absent is skipped without a
+    search: the fast path for ordinary text, which holds few of the gates (`_`, `-`, digits,
+    capitals, rare letters). The triggers found are exactly those a search for each finds."""
+    groups: dict[str, list[tuple[str, int]]] = {}
+    for trigger, index in pairs:
+        groups.setdefault(max(trigger, key=_rarity), []).append((trigger, index))
+    return tuple((gate, tuple(group)) for gate, group in groups.items())
+
+
+def _collect(text: str, gated: _Gated, present: dict[int, list[str]]) -> None:
+    chars = set(text)
+    for gate, group in gated:
+        if gate in chars:
+            for trigger, index in group:
+                if trigger in text:
+                    present.setdefault(index, []).append(trigger)
 
 
 def _anchored(rule: SecretRule, text: str, haystack: str, triggers: list[str]) -> list[re.Match[str]]:
@@ -56,10 +91,12 @@ class SecretDetector:
 
     def __init__(self, rules: tuple[SecretRule, ...] = RULES) -> None:
         self.rules = rules
-        # One flat list of (trigger, rule index) per case: a text costs one `in` per trigger,
-        # and only rules with a trigger present go on to their regex.
-        self._exact = tuple((t, i) for i, r in enumerate(rules) if not r.ignore_case for t in r.triggers)
-        self._folded = tuple((t.lower(), i) for i, r in enumerate(rules) if r.ignore_case for t in r.triggers)
+        # (trigger, rule index) pairs per case, grouped by each trigger's gate character: a
+        # text costs one `in` per trigger whose gate it contains, and only rules with a
+        # trigger present go on to their regex.
+        numbered = list(enumerate(rules))
+        self._exact = _gated((t, i) for i, r in numbered if not r.ignore_case for t in r.triggers)
+        self._folded = _gated((t.lower(), i) for i, r in numbered if r.ignore_case for t in r.triggers)
 
     def blank_crossing(self) -> SecretDetector:
         """The rules whose findings can hold a blank (an assignment, a header, a command line):
@@ -68,15 +105,11 @@ class SecretDetector:
 
     def find(self, text: str) -> list[Span]:
         present: dict[int, list[str]] = {}
-        for trigger, index in self._exact:
-            if trigger in text:
-                present.setdefault(index, []).append(trigger)
+        _collect(text, self._exact, present)
         lowered = ""
         if self._folded:
             lowered = text.lower()
-            for trigger, index in self._folded:
-                if trigger in lowered:
-                    present.setdefault(index, []).append(trigger)
+            _collect(lowered, self._folded, present)
         spans: list[Span] = []
         for index in sorted(present):
             rule = self.rules[index]
