@@ -54,6 +54,7 @@ def serve(app: Any, port: int, uvicorn_stack: tuple[str, str] = RUN_SH_UVICORN) 
         lifespan="off",
         loop=loop,  # type: ignore[arg-type]
         http=http,  # type: ignore[arg-type]
+        ws="none",  # as run.sh: no websocket library loaded
     )
 
 
