@@ -55,7 +55,7 @@ def test_secret_triggers_found_by_the_one_pass_set_or_one_by_one(case_tables: di
 
     detector = SecretDetector()
     found = 0
-    for text, type_, kind, value in case_tables["secrets"].POSITIVE:
+    for text, _type, kind, value in case_tables["secrets"].POSITIVE:
         plain = {(s.kind, text[s.start : s.end]) for s in detector.find(text)}
         found += (kind, value) in plain  # the rest are private keys: their own detector's
         odd = text + " \ud800"
