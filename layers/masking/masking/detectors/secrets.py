@@ -62,7 +62,8 @@ class SecretDetector:
         self._triggers = tuple(
             (i, t.lower() if r.ignore_case else t) for i, r in enumerate(rules) for t in r.triggers
         )
-        self._any_folded = any(r.ignore_case for r in rules)
+        self._folded = tuple(rules[i].ignore_case for i, _ in self._triggers)
+        self._any_folded = any(self._folded)
         self._set: Any = None
 
     def _trigger_set(self) -> Any:
@@ -76,9 +77,8 @@ class SecretDetector:
                 self._set = False
                 return None
             matcher = re2.Set.SearchSet(re2.Options())
-            for index, trigger in self._triggers:
-                flags = "(?i)" if self.rules[index].ignore_case else ""
-                matcher.Add(flags + re2.escape(trigger))
+            for (_, trigger), folded in zip(self._triggers, self._folded, strict=True):
+                matcher.Add(("(?i)" if folded else "") + re2.escape(trigger))
             matcher.Compile()
             self._set = matcher
         return self._set or None
@@ -89,14 +89,14 @@ class SecretDetector:
         matcher = self._trigger_set()
         if matcher is not None:
             try:
-                hits = matcher.Match(text)
+                hits = matcher.Match(text) or ()  # None when nothing matched
             except UnicodeError:  # a lone surrogate cannot be encoded for RE2: search one by one
                 hits = None
         if hits is None:
             hits = (
                 k
-                for k, (index, trigger) in enumerate(self._triggers)
-                if trigger in (lowered if self.rules[index].ignore_case else text)
+                for k, ((_, trigger), folded) in enumerate(zip(self._triggers, self._folded, strict=True))
+                if trigger in (lowered if folded else text)
             )
         present: dict[int, list[str]] = {}
         for k in hits:
