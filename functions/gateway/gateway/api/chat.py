@@ -14,14 +14,16 @@ after it is a final SSE event.
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gateway.deps import ApiKeyDep, AuditDep, ServicesDep
+from gateway.deps import get_caller
 from gateway.disconnect import unless_disconnected
 from gateway.errors import GatewayError
 from gateway.pipeline.call import open_call
-from gateway.pipeline.finish import Outcome, finish
+from gateway.pipeline.finish import Outcome, count_tokens, finish
 from gateway.pipeline.guards import AnswerGuard
 from gateway.pipeline.prepare import prepare
 from gateway.pipeline.relay import relay_stream, relay_whole
@@ -33,17 +35,24 @@ _STREAM_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
 @router.post("/chat/completions", response_model=None)
-async def chat_completions(
-    audit: AuditDep, request: Request, key: ApiKeyDep, services: ServicesDep
-) -> JSONResponse | StreamingResponse:
+async def chat_completions(request: Request) -> JSONResponse | StreamingResponse:
+    caller = await get_caller(request)
+    audit, key, services = caller.audit, caller.key, caller.services
     prepared = await prepare(request, key, services, audit)
     call = open_call(prepared, services)
     guard = AnswerGuard(prepared.protected.vault, prepared.protected.mode, prepared.protected.config)
     writer = ChatCompletionWriter(prepared.chat.model)
     payload, deadline = prepared.protected.payload, prepared.deadline
 
-    async def done(outcome: Outcome) -> None:
-        await finish(audit, outcome, auditor=services.auditor, authenticator=services.authenticator, key=key)
+    async def done(outcome: Outcome, tokens: asyncio.Task[None] | None = None) -> None:
+        await finish(
+            audit,
+            outcome,
+            auditor=services.auditor,
+            authenticator=services.authenticator,
+            key=key,
+            tokens=tokens,
+        )
 
     try:
         if prepared.chat.stream:
@@ -67,11 +76,21 @@ async def chat_completions(
         headers = {**_STREAM_HEADERS, **prepared.headers}
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
-    completion = await relay_whole(answer, guard, writer, prepared.upstream_view())
-    outcome = Outcome(usage=answer.usage, upstream_status=200, redactions=guard.redactions)
-    outcome.web_searches = call.searches
+    # The token update's round trip overlaps the answer's guard and serialisation.
+    tokens = count_tokens(services.authenticator, key, answer.usage)
+    outcome = Outcome(usage=answer.usage, upstream_status=200, web_searches=call.searches)
+    try:
+        completion = await relay_whole(answer, guard, writer, prepared.upstream_view())
+    except GatewayError as exc:
+        outcome.error, outcome.redactions = exc, guard.redactions
+        await done(outcome, tokens)
+        raise
+    finally:
+        if tokens is not None:
+            await tokens  # whatever happened, nothing is left running after the response
+    outcome.redactions = guard.redactions
     outcome.mark_first_byte()
-    await done(outcome)
+    await done(outcome, tokens)
     headers = dict(prepared.headers)
     if guard.redactions:
         headers["x-gateway-redacted"] = ",".join(f"{k}={n}" for k, n in sorted(guard.redactions.items()))
