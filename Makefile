@@ -45,7 +45,7 @@ help:
 	@echo "make lock       re-resolve every requirements*.in into its hashed lock file"
 	@echo "make sam-check  validate, lint, build and size-check the SAM stack"
 	@echo "make bench      run every benchmark and print one table (bench/all.py)"
-	@echo "make load       200+ concurrent streams through uvicorn, 5 rounds (bench/load.py)"
+	@echo "make load       soak: 50,000 mixed requests through run.sh + 10,000 via Mangum, RSS per round (bench/soak.py)"
 	@echo "make clean      remove the virtualenvs, builds and caches"
 
 # What `make dev` needs (runtime of function and layer, boto3, moto's server, uvicorn),
@@ -132,12 +132,13 @@ lock:
 	$(UV_COMPILE) requirements/sam.in -o requirements/sam.txt
 	$(UV_COMPILE) requirements/runtime.in -c requirements/dev.txt -o requirements/runtime.txt
 
-# Every benchmark, one consolidated table (bench/all.py); `make load` is the soak alone.
+# Every benchmark, one consolidated table (bench/all.py); `make load` is the soak alone
+# (bench/soak.py: 50,000 mixed requests through run.sh, 10,000 through Mangum, RSS per round).
 bench: $(VENV)/.test $(SAM_VENV)/.installed
 	$(PY) -m bench.all
 
 load: $(VENV)/.test
-	$(PY) -m bench.load
+	$(PY) -m bench.soak
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(LOCK_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,18 +1,21 @@
 """Every benchmark in one command, and one table of their headline figures (DESIGN §12).
 
-    python -m bench.all [--quick] [--out DIR] [--only overhead,cold_start,masking,detection,search,load]
+    python -m bench.all [--quick] [--out DIR] [--only overhead,cold_start,masking,detection,search,load,soak]
 
 Runs, each as its own subprocess and one after the other (they measure CPU and would disturb
-each other): bench.overhead (gateway vs the provider directly and vs a minimal FastAPI+httpx
-proxy), bench.cold_start (cold import vs a bare FastAPI+Mangum app, first request), bench.masking
-(MB/s vs scrubadub, stream guard, layer size), bench.detection (precision and recall per type
-on a labelled Faker corpus, beside scrubadub and Presidio), bench.search (one web search round) and
-bench.load (200 concurrent streams, memory across rounds). Each one's full output is saved in
---out (default: a temporary directory, its path printed) and echoed to stderr as it runs; stdout
-gets the consolidated table. --quick
-runs smaller versions (about a minute in all) for a smoke check; figures from it are noisier.
-A bench that fails or whose output cannot be read shows as "n/a" with the reason; the exit
-status is non-zero then.
+each other): bench.overhead (the gateway against the provider called directly and two floors:
+FastAPI + the gateway's pool, and that plus the design's two DynamoDB updates through a stand-in
+with a 3 ms round trip; CPU per request and per 50-chunk stream at c1 and c32, added latency,
+req/s at c32, each check with its target and ratio), bench.cold_start (cold import vs a bare
+FastAPI+Mangum app, first request), bench.masking (MB/s vs scrubadub, stream guard, layer size),
+bench.detection (precision and recall per type on a labelled Faker corpus, beside scrubadub and
+Presidio), bench.search (one web search round), bench.load (200 concurrent streams, memory across
+rounds) and bench.soak (50,000 mixed requests through run.sh and 10,000 through the Mangum handler,
+resident memory per round). Each one's full output is saved in --out (default: a temporary
+directory, its path printed) and echoed to stderr as it runs; stdout gets the consolidated table.
+--quick runs smaller versions (a few minutes in all) for a smoke check; figures from it are
+noisier. A bench that fails or whose output cannot be read shows as "n/a" with the reason; the
+exit status is non-zero then.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -75,49 +79,28 @@ def _header(text: str, header_start: str) -> list[str]:
     return []
 
 
-def parse_overhead(text: str, _: Path) -> list[tuple[str, str]]:
+def parse_overhead(_: str, out_dir: Path) -> list[tuple[str, str]]:
+    """Both floors and the gateway (CPU per request and per stream, req/s at c32), then each
+    check against its target with its ratio, from the summary bench.overhead writes."""
+    s: dict[str, Any] = json.loads((out_dir / "overhead.json").read_text())
     out: list[tuple[str, str]] = []
-    absolute = _table_rows(text, "target                       CPU ms/req")
-    names = _header(text, "target                       CPU ms/req")
-    added = _table_rows(text, "target                       +p50 c1")
-    added_names = _header(text, "target                       +p50 c1")
-
-    def cell(rows: dict[str, list[str]], header: list[str], row: str, column: str) -> str:
-        try:
-            return rows[row][header.index(column)]
-        except (KeyError, ValueError, IndexError):
-            return "n/a"
-
-    for target in (
-        "direct (fake provider)",
-        "floor (FastAPI+httpx proxy)",
-        "gateway pii=disabled",
-        "gateway pii=obfuscate",
-    ):
-        if target not in absolute:
-            continue
+    for label, t in s["targets"].items():
+        cpu = {phase: statistics.median(values) for phase, values in t["cpu_ms"].items()}
         out.append(
             (
-                f"overhead: {target}",
-                f"CPU {cell(absolute, names, target, 'CPU ms/req c32')} ms/req (stream "
-                f"{cell(absolute, names, target, 'CPU ms/req stream c32')}); p50 c1 "
-                f"{cell(absolute, names, target, 'p50 c1')} ms; stream TTFB p50 "
-                f"{cell(absolute, names, target, 'stream TTFB p50 c1')} ms",
+                f"overhead: {label}",
+                f"CPU {cpu['ns1']:.2f} / {cpu['ns32']:.2f} ms per request (c1 / c32), "
+                f"{cpu['st1']:.2f} / {cpu['st32']:.2f} ms per stream; {t['rps_c32']:.0f} req/s c32",
             )
         )
-    for target in ("gateway pii=disabled", "gateway pii=obfuscate"):
-        if target in added:
-            out.append(
-                (
-                    f"overhead: {target} vs direct / floor",
-                    f"+{cell(added, added_names, target, '+p50 c1')} ms p50 c1, +"
-                    f"{cell(added, added_names, target, '+stream TTFB p50 c1')} ms stream TTFB; CPU "
-                    f"{cell(added, added_names, target, 'CPU / floor')} of the floor",
-                )
+    for check in s["checks"]:
+        verdict = "met" if check["met"] else "MISSED"
+        out.append(
+            (
+                f"overhead: {check['figure']}",
+                f"{check['value']}, target {check['target']}: {check['ratio']}, {verdict}",
             )
-    verdict = re.search(r"^target: (.*)$", text, re.M)
-    if verdict:
-        out.append(("overhead: target (CPU within 1.5x of floor)", verdict.group(1).split("->")[-1].strip()))
+        )
     return out
 
 
@@ -198,9 +181,9 @@ def parse_search(text: str, _: Path) -> list[tuple[str, str]]:
     return [("web search: added latency of one round (p50)", m.group(1) if m else "n/a")]
 
 
-def parse_load(text: str, json_path: Path) -> list[tuple[str, str]]:
+def parse_load(text: str, out_dir: Path) -> list[tuple[str, str]]:
     try:
-        s: dict[str, Any] = json.loads(json_path.read_text())
+        s: dict[str, Any] = json.loads((out_dir / "load.json").read_text())
     except (OSError, ValueError):
         return [("load", "n/a (no summary written)")]
     rss = ", ".join(f"{kb / 1024:.1f}" for kb in s["rss_after_rounds_kb"])
@@ -225,6 +208,32 @@ def parse_load(text: str, json_path: Path) -> list[tuple[str, str]]:
             f"{rss} MiB (steady growth {s['rss_steady_growth_kb'] / 1024:+.1f} MiB)",
         ),
     ]
+
+
+def parse_soak(_: str, out_dir: Path) -> list[tuple[str, str]]:
+    """RSS over the soak of each door, against the targets (growth <= 5 MiB; <= 100 MiB under uvicorn)."""
+    from bench.soak import GROWTH_TARGET_MB, RSS_TARGET_MB
+
+    s: dict[str, Any] = json.loads((out_dir / "soak.json").read_text())
+    out: list[tuple[str, str]] = []
+    for door, label in (("uvicorn", "stream function, run.sh"), ("mangum", "API function, Mangum")):
+        if door not in s:
+            continue
+        d = s[door]
+        rss = ", ".join(f"{mb:.1f}" for mb in d["rss_mb_after_rounds"])
+        growth_ok = "met" if d["growth_mb"] <= GROWTH_TARGET_MB else "MISSED"
+        line = (
+            f"{d['requests']} requests, errors {d['errors'] or 'none'}; RSS per round {rss} MiB; growth "
+            f"{d['growth_mb']:+.1f} MiB (target <= {GROWTH_TARGET_MB:g}: {growth_ok})"
+        )
+        if door == "uvicorn":
+            after = d["rss_mb_after_warmup"]
+            line += (
+                f"; after warm-up {after:.1f} MiB (target <= {RSS_TARGET_MB:g}: "
+                f"{after / RSS_TARGET_MB:.2f}x, {'met' if after <= RSS_TARGET_MB else 'MISSED'})"
+            )
+        out.append((f"soak: {label}", line))
+    return out
 
 
 # --------------------------------------------------------------------------- sizes and machine
@@ -265,7 +274,7 @@ def run(bench: Bench, quick: bool, out_dir: Path, env: dict[str, str]) -> None:
     bench.seconds = time.monotonic() - started
     bench.output = log.read_text()
     try:
-        bench.rows = bench.parse(bench.output, out_dir / "load.json")
+        bench.rows = bench.parse(bench.output, out_dir)
     except Exception as exc:  # a parser must not hide the other benches' figures
         bench.rows = [(bench.name, f"n/a (could not read its output: {type(exc).__name__})")]
     if not bench.rows:
@@ -277,7 +286,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller runs (about a minute), noisier figures")
     parser.add_argument("--out", help="directory for each bench's full output (default: a temporary one)")
     parser.add_argument(
-        "--only", help="comma-separated subset: overhead,cold_start,masking,detection,search,load"
+        "--only", help="comma-separated subset: overhead,cold_start,masking,detection,search,load,soak"
     )
     args = parser.parse_args()
     out_dir = Path(args.out or tempfile.mkdtemp(prefix="bench-all-"))
@@ -286,13 +295,22 @@ def main() -> None:
     parts = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     env["PYTHONPATH"] = os.pathsep.join(parts + [str(p) for p in PATHS if str(p) not in parts])
     load_json = str(out_dir / "load.json")
+    overhead = ["--no-profile", "--json", str(out_dir / "overhead.json")]
+    soak = ["--json", str(out_dir / "soak.json")]
     benches = [
-        Bench("overhead", ["--no-profile"], ["--no-profile", "--scale", "0.2"], parse_overhead, 900),
+        Bench("overhead", overhead, [*overhead, "--scale", "0.2", "--repeats", "2"], parse_overhead, 1200),
         Bench("cold_start", [], ["-n", "3", "--no-build"], parse_cold_start, 900),
         Bench("masking", [], ["--quick"], parse_masking, 600),
         Bench("detection", [], ["--scale", "0.3"], parse_detection, 600),
         Bench("search", [], ["--requests", "30"], parse_search, 300),
         Bench("load", ["--json", load_json], ["--json", load_json, "--rounds", "3"], parse_load, 300),
+        Bench(
+            "soak",
+            soak,
+            [*soak, "--requests", "4000", "--rounds", "4", "--mangum-events", "400"],
+            parse_soak,
+            3600,
+        ),
     ]
     if args.only:
         wanted = set(args.only.split(","))

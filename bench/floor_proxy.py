@@ -1,4 +1,7 @@
-"""The floor: the least a FastAPI proxy on httpx can do for one chat completion.
+"""The floors: the least a FastAPI proxy on the gateway's pool can do for one chat completion.
+
+    python -m bench.floor_proxy --port 8001 --upstream http://127.0.0.1:8000/v1
+    python -m bench.floor_proxy --port 8001 --upstream URL --dynamodb URL --key-id ID
 
 One route, the gateway's own pooled client (`gateway.http_pool.new_pool`: same
 client, limits and timeouts), the request body forwarded untouched with a provider key, the answer
@@ -6,30 +9,58 @@ returned as it came: read whole for JSON, relayed chunk by chunk for event
 streams. No auth, no parsing, no validation, no guard. Whatever the gateway
 spends above this is the gateway's own cost.
 
-Run: python -m bench.floor_proxy --port 8001 --upstream http://127.0.0.1:8000/v1
+With `--dynamodb` (the second floor) it also makes the DynamoDB calls the gateway's
+design asks for, through the gateway's own usage counter and DynamoDB client on the
+same pool: the conditional usage/limit update before the provider call and the token
+update before the answer's last byte (for a stream: before the chunk that carries
+`[DONE]`). Its tokens are the usage the provider reported. The gap between the two
+floors is what the design costs; the gap between the second floor and the gateway is
+what the gateway's code costs.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import time
 from collections.abc import AsyncIterator
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
 
 from gateway.http_pool import new_pool
+from gateway.keys.usage import UsageCounter
+
+_TOTAL_TOKENS = re.compile(rb'"total_tokens":\s*(\d+)')
+_LIMIT = 10**9  # the gateway's bench limits: far above the load, but checked
 
 
-def create_floor_app(upstream_base_url: str, provider_key: str = "sk-floor") -> FastAPI:
+def create_floor_app(
+    upstream_base_url: str,
+    http: httpx.AsyncClient,
+    provider_key: str = "sk-floor",
+    usage: tuple[UsageCounter, str] | None = None,
+) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    # The gateway's own pool constructor: the floor must use the same HTTP client.
-    http = new_pool(connect_timeout_s=5.0, idle_timeout_s=60.0)
     url = upstream_base_url.rstrip("/") + "/chat/completions"
     headers = {"content-type": "application/json", "authorization": f"Bearer {provider_key}"}
+
+    async def admit() -> None:
+        if usage is not None:
+            counter, key_id = usage
+            await counter.admit(key_id, time.time(), _LIMIT, _LIMIT)
+
+    async def add_tokens(seen: bytes) -> None:
+        found = _TOTAL_TOKENS.search(seen)
+        if usage is not None and found:
+            counter, key_id = usage
+            await counter.add_tokens(key_id, int(found.group(1)), time.time())
 
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Response:
         body = await request.body()
+        await admit()
         upstream = await http.send(
             http.build_request("POST", url, content=body, headers=headers), stream=True
         )
@@ -37,37 +68,59 @@ def create_floor_app(upstream_base_url: str, provider_key: str = "sk-floor") -> 
         if media_type.startswith("text/event-stream"):
 
             async def relay() -> AsyncIterator[bytes]:
+                # One chunk held back, so the token update runs before the last byte.
+                held = b""
                 try:
                     async for chunk in upstream.aiter_raw():
-                        yield chunk
+                        if held:
+                            yield held
+                        held = chunk
                 finally:
                     await upstream.aclose()
+                await add_tokens(held)
+                yield held
 
             return StreamingResponse(relay(), status_code=upstream.status_code, media_type=media_type)
         try:
             content = await upstream.aread()
         finally:
             await upstream.aclose()
+        await add_tokens(content)
         return Response(content, status_code=upstream.status_code, media_type=media_type)
 
     return app
 
 
 def main() -> None:
-    import uvicorn
+    from bench.servers import serve, uvicorn_stack
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--upstream", required=True)
+    parser.add_argument("--dynamodb", help="DynamoDB endpoint: make the gateway's two updates per request")
+    parser.add_argument("--key-id", help="the key whose item the updates count on (with --dynamodb)")
+    parser.add_argument("--uvicorn", type=uvicorn_stack, help="LOOP,HTTP (default: as run.sh)")
     args = parser.parse_args()
-    uvicorn.run(
-        create_floor_app(args.upstream),
-        host="127.0.0.1",
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-    )
+    # The gateway's own pool constructor: the floor must use the same HTTP client.
+    pool = new_pool(connect_timeout_s=5.0, idle_timeout_s=60.0)
+    usage = None
+    if args.dynamodb:
+        usage = (_usage_counter(args.dynamodb, pool), args.key_id)
+    app = create_floor_app(args.upstream, pool, usage=usage)
+    serve(app, args.port, *([args.uvicorn] if args.uvicorn else []))
+
+
+def _usage_counter(endpoint: str, pool: httpx.AsyncClient) -> UsageCounter:
+    """The gateway's usage counter on its DynamoDB client and the same pool, as `build_services` makes it."""
+    import functools
+
+    import boto3
+
+    from dev.aws import KEYS_TABLE
+    from gateway.aws.dynamodb import from_boto3
+
+    client = boto3.client("dynamodb", endpoint_url=endpoint)
+    return UsageCounter(functools.cache(lambda: from_boto3(client, pool)), KEYS_TABLE)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from typing import Any
 import httpx
 
 from bench.common import machine, ms, pct, seed_moto, table
+from bench.servers import RUN_SH_UVICORN
 from dev.ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -389,7 +390,8 @@ def main() -> None:
             work,
             "gateway",
             ["-m", "uvicorn", "gateway.asgi:app", "--host", "127.0.0.1", "--port", "{port}",
-             "--no-access-log", "--timeout-keep-alive", "60"],
+             "--no-access-log", "--timeout-keep-alive", "60", "--loop", RUN_SH_UVICORN[0],
+             "--http", RUN_SH_UVICORN[1], "--ws", "none"],
             "/health",
             gateway_env,
         )  # fmt: skip

@@ -1,15 +1,21 @@
-"""The processes `bench.overhead` measures, each started on its own as a child.
+"""The processes `bench.overhead` and `bench.soak` measure, each started on its own as a child.
 
-    python -m bench.servers upstream --port P
+    python -m bench.servers upstream --port P [--chunks 50]
     python -m bench.servers gateway --port P --upstream URL --moto URL [--pii-floor MODE]
-                                    [--profile OUT.json]
+                                    [--uvicorn LOOP,HTTP] [--profile OUT.json]
 
-`upstream` serves the tests' `FakeUpstream` (its echo answer; a stream of a role
-chunk, one content chunk, the stop chunk, the usage chunk and `[DONE]`).
+`upstream` is the bench provider: an OpenAI-compatible echo (the answer repeats the
+last user message, so a masked prompt comes back with its placeholders and the
+gateway restores them), streamed as a role chunk, `--chunks` content chunks of
+near-equal size, the stop chunk, the usage chunk and `[DONE]`. It is leaner than the
+tests' `FakeUpstream` (no script, no recording): it shares a core with the load
+generator and the DynamoDB stand-in.
 `gateway` serves `create_app` built by `build_services` with boto3 clients bound to
-moto over HTTP, so every request pays the real auth path: the cached key lookup
-(boto3 on a miss), the usage/limit `UpdateItem` and the token `UpdateItem`, both
-sent by the gateway's async SigV4 client to the same moto endpoint on its own pool.
+the DynamoDB stand-in (`bench/ddb_standin.py`: moto behind a fixed round trip), so
+every request pays the real auth path: the cached key lookup (boto3 on a miss), the
+usage/limit `UpdateItem` and the token `UpdateItem`, both sent by the gateway's own
+async client.
+`--uvicorn` picks the event loop and HTTP parser (default: what `run.sh` uses).
 
 `--profile` records CPU time per function across all threads (yappi with its CPU
 clock; cProfile if yappi is missing) and writes it when the process gets SIGTERM.
@@ -21,7 +27,6 @@ import argparse
 import json
 import os
 import signal
-from collections import deque
 from typing import Any
 
 import uvicorn
@@ -34,16 +39,87 @@ PROVIDER_KEYS = {
 }
 
 
-def serve(app: Any, port: int) -> None:
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
+# What functions/gateway/run.sh runs uvicorn with (loop, http); a test keeps them equal.
+RUN_SH_UVICORN = ("asyncio", "h11")
+
+
+def serve(app: Any, port: int, uvicorn_stack: tuple[str, str] = RUN_SH_UVICORN) -> None:
+    loop, http = uvicorn_stack
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        loop=loop,  # type: ignore[arg-type]
+        http=http,  # type: ignore[arg-type]
+        ws="none",  # as run.sh: no websocket library loaded
+    )
+
+
+def uvicorn_stack(text: str) -> tuple[str, str]:
+    loop, _, http = text.partition(",")
+    if loop not in ("asyncio", "uvloop") or http not in ("h11", "httptools"):
+        raise argparse.ArgumentTypeError("expected LOOP,HTTP with LOOP asyncio|uvloop, HTTP h11|httptools")
+    return loop, http
+
+
+def provider_app(chunks: int) -> Any:
+    """The bench provider: echo answers, streams of `chunks` content chunks."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response, StreamingResponse
+    from starlette.routing import Route
+
+    usage = {"prompt_tokens": 250, "completion_tokens": 250, "total_tokens": 500}
+
+    async def chat(request: Request) -> Response:
+        body = json.loads(await request.body())
+        text = "echo: " + _last_user_text(body)
+        head = {"id": "chatcmpl-bench", "created": 1, "model": body.get("model", "")}
+        if not body.get("stream"):
+            answer = {
+                **head,
+                "object": "chat.completion",
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                ],
+                "usage": usage,
+            }
+            return Response(json.dumps(answer), media_type="application/json")
+        head["object"] = "chat.completion.chunk"
+
+        def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
+            choice = {"index": 0, "delta": delta, "finish_reason": finish}
+            return b"data: " + json.dumps({**head, "choices": [choice]}).encode() + b"\n\n"
+
+        step = -(-len(text) // chunks)
+        frames = [event({"role": "assistant", "content": ""})]
+        frames += [event({"content": text[i : i + step]}) for i in range(0, len(text), step)]
+        frames.append(event({}, "stop"))
+        if (body.get("stream_options") or {}).get("include_usage"):
+            frames.append(b"data: " + json.dumps({**head, "choices": [], "usage": usage}).encode() + b"\n\n")
+        frames.append(b"data: [DONE]\n\n")
+
+        async def send() -> Any:
+            for one in frames:
+                yield one
+
+        return StreamingResponse(send(), media_type="text/event-stream")
+
+    return Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"])])
+
+
+def _last_user_text(body: dict[str, Any]) -> str:
+    for message in reversed(body.get("messages") or []):
+        if message.get("role") == "user" and isinstance(message.get("content"), str):
+            return str(message["content"])
+    return ""
 
 
 def upstream_main(args: argparse.Namespace) -> None:
-    from tests.fakes.upstream import FakeUpstream
-
-    fake = FakeUpstream()
-    fake.received = deque(maxlen=16)  # type: ignore[assignment]  # bounded: a bench sends thousands
-    serve(fake.app, args.port)
+    serve(provider_app(args.chunks), args.port, args.uvicorn)
 
 
 def gateway_main(args: argparse.Namespace) -> None:
@@ -72,7 +148,7 @@ def gateway_main(args: argparse.Namespace) -> None:
     app = create_app(settings, services)
     if args.profile:
         _profile_until_sigterm(args.profile)
-    serve(app, args.port)
+    serve(app, args.port, args.uvicorn)
 
 
 def _known_settings(cls: Any, **values: Any) -> dict[str, Any]:
@@ -140,11 +216,14 @@ def main() -> None:
     sub = parser.add_subparsers(dest="kind", required=True)
     up = sub.add_parser("upstream")
     up.add_argument("--port", type=int, required=True)
+    up.add_argument("--chunks", type=int, default=50, help="content chunks per streamed answer")
+    up.add_argument("--uvicorn", type=uvicorn_stack, default=("asyncio", "h11"))
     gw = sub.add_parser("gateway")
     gw.add_argument("--port", type=int, required=True)
     gw.add_argument("--upstream", required=True)
     gw.add_argument("--moto", required=True)
     gw.add_argument("--pii-floor", default="disabled", choices=("disabled", "obfuscate", "block"))
+    gw.add_argument("--uvicorn", type=uvicorn_stack, default=RUN_SH_UVICORN, help="LOOP,HTTP")
     gw.add_argument("--profile")
     args = parser.parse_args()
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")

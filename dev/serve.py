@@ -92,7 +92,8 @@ def main() -> None:
         stack = Stack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", REGION, aws.KEYS_TABLE)
         save_stack(stack)
         print(_banner(stack, seeded, settings, answering, time.monotonic() - began), flush=True)
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level="info")
+        # The stack run.sh names (docs/benchmarks.md: neither uvloop nor httptools measured faster).
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="info", loop="asyncio", http="h11", ws="none")
     except (ChildFailed, SettingsError, ValueError) as exc:
         sys.exit(f"\nmake dev: {exc}")
     finally:

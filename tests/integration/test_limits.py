@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ import pytest
 
 from gateway.aws.dynamodb import from_boto3
 from gateway.keys.format import generate_key
+from gateway.keys.record import PK, TOK_COUNT, key_pk
 from gateway.keys.store import KeyStore
 from gateway.keys.usage import KeyRevoked, LimitExceeded, UsageCounter
 from tests.conftest import AwsClients, Gateway
@@ -126,3 +128,56 @@ def test_over_the_limit_is_a_429_with_retry_after(gateway: Gateway, upstream: Fa
     )
     assert 1 <= int(limited.headers["retry-after"]) <= 60
     assert len(upstream.received) == 2
+
+
+# The usage update runs beside the request scan (pipeline/prepare.py); these pin what that
+# overlap must keep from the sequential order.
+CREDENTIAL = "Deploy with key AKIAZ7SQDF3KQWRTY2UV and secret Xq8vT2mLr9Pz4Nw7Kd1Bf6Hy3Jc5Gs0Ea9Ru2Mt now."
+
+
+def _with_content(content: str) -> dict[str, Any]:
+    return {**CHAT, "messages": [{"role": "user", "content": content}]}
+
+
+def test_a_refusing_usage_update_answers_even_when_the_scan_refuses_too(
+    gateway: Gateway, upstream: FakeUpstream
+) -> None:
+    key = generate_key()
+    KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table).put(key, name="rpm1", rpm=1)
+    url = f"{gateway.api}/chat/completions"
+    assert httpx.post(url, headers=gateway.headers(key.plaintext), json=CHAT).status_code == 200
+    refused = httpx.post(url, headers=gateway.headers(key.plaintext), json=_with_content(CREDENTIAL))
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limit_exceeded"
+    assert len(upstream.received) == 1
+
+
+def test_a_refusing_scan_after_an_admitted_update_is_the_scans_error(
+    gateway: Gateway, upstream: FakeUpstream
+) -> None:
+    key = generate_key()
+    store = KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table)
+    store.put(key, name="rpm5", rpm=5)
+    url = f"{gateway.api}/chat/completions"
+    refused = httpx.post(url, headers=gateway.headers(key.plaintext), json=_with_content(CREDENTIAL))
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "secret_detected"
+    assert len(upstream.received) == 0
+    record = store.get(key.key_id)
+    assert record is not None and record.request_count == 1, "the update had completed, as it did before"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_tokens_are_counted_before_the_answer_ends(gateway: Gateway, stream: bool) -> None:
+    key = generate_key()
+    KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table).put(key, name="tokens")
+    body = {**CHAT, "stream": stream, "stream_options": {"include_usage": True}} if stream else CHAT
+    answer = httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(key.plaintext), json=body)
+    assert answer.status_code == 200
+    if stream:
+        usage = [e for e in answer.text.split("\n\n") if '"usage"' in e and '"total_tokens"' in e]
+        total = json.loads(usage[-1].removeprefix("data: "))["usage"]["total_tokens"]
+    else:
+        total = answer.json()["usage"]["total_tokens"]
+    item = gateway.aws.dynamodb.get_item(
+        TableName=gateway.settings.keys_table, Key={PK: {"S": key_pk(key.key_id)}}, ConsistentRead=True
+    )["Item"]
+    assert total > 0 and int(item[TOK_COUNT]["N"]) == total

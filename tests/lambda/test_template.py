@@ -64,6 +64,17 @@ def test_run_sh_is_what_the_adapter_can_exec() -> None:
     assert b"/opt/python" in raw, "run.sh must put the layer (/opt/python) on PYTHONPATH"
 
 
+def test_benches_serve_with_the_uvicorn_stack_of_run_sh() -> None:
+    """The overhead bench's servers run uvicorn as run.sh does; both name loop and HTTP parser."""
+    from bench.servers import RUN_SH_UVICORN
+
+    text = (_functions()["StreamFunction"].code_dir / "run.sh").read_text()
+    loop = re.search(r"--loop (\S+)", text)
+    http = re.search(r"--http (\S+)", text)
+    assert loop and http, "run.sh must name uvicorn's loop and HTTP parser (auto picks what is installed)"
+    assert (loop.group(1), http.group(1)) == RUN_SH_UVICORN
+
+
 def _make_targets(makefile: Path) -> set[str]:
     """Rule targets of a Makefile (lines `a b: ...`, not `A := ...`)."""
     rules = re.findall(r"^([A-Za-z][\w.-]*(?: +[A-Za-z][\w.-]*)*) *:(?!=)", makefile.read_text(), re.M)

@@ -301,6 +301,11 @@ NOT_RESTORED = [
     f"https&colon;//evil.example/?q={P}",
     f"https%3A//evil.example/?q={P}",
     f"https%3a%2f%2fevil.example%2f?q={P}",
+    f"\\\\evil.example\\share\\{P}",
+    f"{P}@evil.example",
+    f"{P}.evil.example/collect",
+    f"{P}.evil.example:8080",
+    f"see {P}@evil.example today",
 ]
 RESTORED = [
     f"Write to {P} today.",
@@ -313,6 +318,8 @@ RESTORED = [
     f"user = User(email='{P}')",
     f"(see {P})",
     f"Email {P} or visit https://example.com/help later.",
+    f"Write to {P}.",
+    f"{P}, {P}; ({P})...",
 ]
 
 

@@ -18,7 +18,7 @@ snapshot are dead, and TLS state should not be shared by every restored copy.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
@@ -63,18 +63,29 @@ class _LazyAiohttpTransport(httpx.AsyncBaseTransport):
         await self._close_retired()
 
 
+class Renewable(Protocol):
+    def renew(self) -> None: ...
+
+
 class Pool(httpx.AsyncClient):
-    """httpx.AsyncClient whose connections can be renewed (SnapStart's after-restore hook)."""
+    """httpx.AsyncClient whose connections can be renewed (SnapStart's after-restore hook),
+    together with the other connections the process keeps (`attach`: DynamoDB's)."""
 
     def __init__(
         self, transport: _LazyAiohttpTransport, *, timeout: httpx.Timeout, limits: httpx.Limits
     ) -> None:
         super().__init__(transport=transport, timeout=timeout, limits=limits)
         self._lazy = transport
+        self._attached: list[Renewable] = []
+
+    def attach(self, connections: Renewable) -> None:
+        self._attached.append(connections)
 
     def renew(self) -> None:
         """Forget every connection; the next request opens new ones (call outside the event loop)."""
         self._lazy.renew()
+        for connections in self._attached:
+            connections.renew()
 
 
 def new_pool(*, connect_timeout_s: float, idle_timeout_s: float) -> Pool:

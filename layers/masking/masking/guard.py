@@ -15,7 +15,7 @@ from masking.config import MaskingConfig
 from masking.placeholders import NUMBERED, foreign
 from masking.scan import scan
 from masking.types import SECRET, PiiMode
-from masking.urls import in_url
+from masking.urls import in_url, links_onward
 from masking.vault import Vault
 
 
@@ -44,7 +44,10 @@ def process_piece(
             original = vault.original(m.group(0))
             if original is None or (
                 not config.restore_in_urls
-                and in_url(context + text[: m.start()], len(context) + m.start(), json_context=json_context)
+                and (
+                    in_url(context + text[: m.start()], len(context) + m.start(), json_context=json_context)
+                    or links_onward(text, m.end())
+                )
             ):
                 continue
             edits.append((m.start(), m.end(), _json_escape(original) if json_context else original))

@@ -7,6 +7,7 @@ Folded in the shadow:
   numero sign, ligatures;
 - decimal digits of every script to ASCII (`٤١١١`);
 - dashes (U+2010-2015, U+2212, fullwidth) to `-`;
+- ideographic full stops (U+3002, U+FF61), which IDNA reads as the dots of a domain, to `.`;
 - format and combining characters (zero-width space/joiners, U+2060, U+FEFF, soft hyphen,
   combining marks) removed, so `4111\u200b1111…` and `bob\u0301@…` read as written;
 - a run of horizontal white space (tabs, no-break, narrow, thin, figure, ideographic spaces,
@@ -40,6 +41,7 @@ _DROP: Final = ""
 _NEWLINES: Final = frozenset("\x85\u2028\u2029")
 _BLANKS: Final = re.compile(" {2,}")
 _DASHES: Final = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+_DOTS: Final = frozenset("\u3002\uff61")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -56,6 +58,8 @@ def fold(ch: str) -> str:
         return "\n"
     if ch in _DASHES:
         return "-"
+    if ch in _DOTS:
+        return "."
     if category == "Nd":
         return str(unicodedata.decimal(ch))
     compatible = unicodedata.normalize("NFKC", ch)

@@ -16,8 +16,8 @@ import bisect
 from collections.abc import Iterable
 from typing import Final
 
+from masking.encoded import find_encoded, has_escape
 from masking.normalise import Shadow
-from masking.percent import find_encoded
 from masking.types import Detector, Span
 
 _RANK: Final = (
@@ -44,12 +44,12 @@ def raw_spans(text: str, detectors: Iterable[Detector]) -> list[Span]:
 
 
 def detect(text: str, detectors: tuple[Detector, ...]) -> list[Span]:
-    """Findings on the normalised shadow of `text`, percent-encoded forms included, in the
+    """Findings on the normalised shadow of `text`, escaped forms included, in the
     original's positions; overlaps kept."""
     shadow = Shadow(text)
     folded = shadow.text
     spans = raw_spans(folded, detectors)
-    if "%" in folded:
+    if has_escape(folded):
         spans.extend(find_encoded(folded, lambda decoded: raw_spans(decoded, detectors)))
     if folded is text:
         return spans

@@ -63,11 +63,16 @@ _WS_RUN: Final = re.compile(r"\s+")
 _PLAIN: Final = re.compile(r"(?:[^\W\d_]|[\s,.;!?'\"()])*+")
 _INERT: Final = re.compile(r"[\"'(]?+[^\W\d_]++(?:['\u2019-][^\W\d_]++)*+[,.;!?'\")\]]*+")
 _PLACEHOLDER_TOKEN: Final = re.compile(NUMBERED.pattern + r"[,.;:!?'\")\]]*+")
-# Words that tie what follows to what precedes: a credential's name, and the bracketed `at` and
-# `dot` of a spelled-out address ("bob (at) example (dot) com").
+# Words that tie what follows to what precedes: a credential's name, and the `at` and `dot`
+# of a spelled-out address ("bob (at) example (dot) com", "bob at example dot com").
 _KEYWORD: Final = (
-    r"(?i:pass|pwd|secret|token|key|bearer|auth|basic|credential|[\[({<]at|at[\])}>]|dot[\])}>])"
+    r"(?i:pass|pwd|secret|token|key|bearer|auth|basic|credential|[\[({<]at|at[\])}>]|dot[\])}>]"
+    r"|(?<![^\W_])(?:at|dot)(?![^\W_]))"
 )
+# What may continue the word before it into one value: the `@` or `.` of an address written
+# with blanks ("bob @ example . com"), or a spelled `at` / `dot`.
+_JOINED: Final = re.compile(r"[@.]|(?i:at|dot)(?![^\W_])")
+_JOINED_AHEAD: Final = r"(?=\S{4}|\S{1,3}\s)(?![@.]|(?i:at|dot)(?![^\W_]))"  # 4 characters decide
 _KEYWORD_RE: Final = re.compile(_KEYWORD)
 _SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
 
@@ -98,6 +103,7 @@ def _inert_run(cue_words: frozenset[str], lower_only: bool = False) -> re.Patter
     # Extended-A lower case, and the slow path decides there).
     first = r"[\"'(]?+[^\W\d_]" if not lower_only else rf"[\"'(]?+[{_LOWER}]"
     follow = r"(?=[^\s\[({<])" if not lower_only else rf"(?=[\"']?+[{_LOWER}])"
+    follow += _JOINED_AHEAD
     return re.compile(
         rf"(?:(?!\S{{0,70}}?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s){cues}"
         rf"{first}[^\W\d_]{{0,13}}+(?:['\u2019-][^\W\d_]{{1,14}}+){{0,3}}+[,.;!?'\")\]]{{0,4}}+\s++{follow})+"
@@ -326,12 +332,15 @@ class ResponseGuard:
         lower_only = self.config.lower_cuts_only
         if lower_only and buf[c] in "\"'" and c + 1 >= len(buf):
             return None  # the next word's first letter decides (below)
+        if c + 4 > len(buf):
+            return None  # is the next word a spelled `at` or `dot`? (below)
         free = not cue_near and not (lower_only and self._held(s, c))
         if (
             self.config.soft_cuts
             and whole_token
             and _inert(before)
             and buf[c] not in _OPENERS
+            and not _JOINED.match(buf, c)
             and free
             and (not lower_only or self._lower_pair(before, buf[c : c + 2]))
         ):

@@ -11,8 +11,12 @@ back to the last space alone:
 - inside a Markdown inline link or image destination (`](…`, titles and `<…>` forms included)
   and on the line of a reference definition (`[id]: …`, or the line after a bare `[id]:`);
 - inside CSS `url(…)` or after `@import`;
-- in a token that holds a URL: any `scheme:`, `//host`, `www.`, or `host.tld/`, also when the
-  scheme is written with HTML entities or percent-escapes (`https&#58;//`, `https%3A//`).
+- in a token that holds a URL: any `scheme:`, `//host`, `www.`, `host.tld/` or a UNC path
+  (`\\\\host\\share`), also when the scheme is written with HTML entities or percent-escapes
+  (`https&#58;//`, `https%3A//`);
+- where the rest of the token makes the value part of an address or a host (`[…]@evil.example`,
+  `[…].evil.example/`): `links_onward` looks at the text after the placeholder, which the
+  stream guard always has, because it cuts at blanks only.
 Tokens end at ASCII blanks only (a no-break space does not end a URL for every linkifier); in
 tool-call arguments (JSON) a token also ends at the opening quote of its JSON string.
 When in doubt the placeholder stays: a missed restore is visible, a leak is not.
@@ -118,7 +122,8 @@ def _json_string_start(before: str) -> int:
 def _token_is_url(token: str) -> bool:
     decoded = _decode(token)
     return (
-        _SCHEME.search(decoded) is not None
+        "\\\\" in token
+        or _SCHEME.search(decoded) is not None
         or "//" in decoded
         or "www." in decoded.lower()
         or _HOST_PATH.search(decoded) is not None
@@ -136,3 +141,15 @@ def in_url(text: str, pos: int, *, json_context: bool = False) -> bool:
         escaped = max(before.rfind("\\n"), before.rfind("\\t"), before.rfind("\\r"))
         cut = max(cut, _json_string_start(before), escaped + 2 if escaped != -1 else 0)
     return _token_is_url(before[cut:])
+
+
+_ONWARD: Final = re.compile(
+    r"@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}|@\Z"
+    r"|\.(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}(?:\.[A-Za-z]{2,24}|[:/])"
+)
+
+
+def links_onward(text: str, end: int) -> bool:
+    """Does the text right after a placeholder (ending at `end`) turn it into part of an email
+    address or a host name? Then a linkifier would make a link of the restored value."""
+    return _ONWARD.match(text, end) is not None

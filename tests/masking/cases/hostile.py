@@ -28,4 +28,9 @@ HOSTILE = {
     "fullwidth": "\uff14\uff11\uff20" * (SIZE // 3),
     "tags": "<a href=" * (SIZE // 8),
     "whitespace": " " * SIZE,
+    "entities": "&#65;" * (SIZE // 5),
+    "backslash_escapes": "\\u0041\\x41" * (SIZE // 10),
+    "spelled_at": "a at b dot " * (SIZE // 11),
+    "spaced_at": "a.b @ c . " * (SIZE // 10),
+    "dotted_digits": "4111.1111." * (SIZE // 10),
 }

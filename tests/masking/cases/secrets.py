@@ -412,6 +412,22 @@ POSITIVE += [
     ("mysql -u root -pMyS9lPw app", "SECRET", "mysql_password", "MyS9lPw"),
     ("mysqldump -h db -u admin -p'Dump!99' shop", "SECRET", "mysql_password", "Dump!99"),
     ("sshpass -p R00tPass ssh root@host", "SECRET", "sshpass_password", "R00tPass"),
+    ("docker login -u admin -p Tr0ub4dor3x registry.io", "SECRET", "tool_password_flag", "Tr0ub4dor3x"),
+    (
+        'podman login --username bob -p "S3cr3tPassw0rd" quay.io',
+        "SECRET",
+        "tool_password_flag",
+        "S3cr3tPassw0rd",
+    ),
+    ("nerdctl login -u ci -p=Reg1stryPw ghcr.io", "SECRET", "tool_password_flag", "Reg1stryPw"),
+    ("redis-cli -h cache -a Sup3rS3cret! ping", "SECRET", "tool_password_flag", "Sup3rS3cret!"),
+    ("sqlcmd -S srv -U sa -P Passw0rd123 -Q 'select 1'", "SECRET", "tool_password_flag", "Passw0rd123"),
+    (
+        "mongosh -u root -p Rootp4ss2024 --authenticationDatabase admin",
+        "SECRET",
+        "tool_password_flag",
+        "Rootp4ss2024",
+    ),
     ("machine api.example.com login bob password Netrc9pw", "SECRET", "netrc_password", "Netrc9pw"),
     # --- assignments: suffixes, JSON-escaped, XML ---
     ("DB_PASS=Pa55w0rdX", "SECRET", "assigned_secret", "Pa55w0rdX"),
@@ -439,6 +455,10 @@ POSITIVE += [
 ]
 
 NEGATIVE = [
+    ("docker run -p 8080:80 nginx", "docker port flag"),
+    ("docker login -p $DOCKER_PASSWORD ghcr.io", "docker login from a variable"),
+    ("docker compose -p shop up", "compose project flag"),
+    ("redis-cli -p 6379 ping", "redis port flag"),
     ("commit 3f786850e387550fdab836ed7e6dc881de23001b fixed it", "git SHA"),
     ("sha256 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", "sha256 hex digest"),
     ("id 123e4567-e89b-12d3-a456-426614174000", "UUID"),

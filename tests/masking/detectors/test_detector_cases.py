@@ -46,3 +46,18 @@ def test_phone_regions_from_config() -> None:
     text = "ring 020 7946 0958 today"
     assert [s.type for s in scan(text, uk.detectors)] == ["PHONE"]
     assert [s.type for s in scan(text, MaskingConfig().detectors)] == []
+
+
+def test_secret_triggers_found_by_the_one_pass_set_or_one_by_one(case_tables: dict[str, ModuleType]) -> None:
+    """The trigger set (RE2) and the one-by-one search it falls back to (a lone surrogate
+    cannot be encoded for RE2) find the same credentials."""
+    from masking.detectors.secrets import SecretDetector
+
+    detector = SecretDetector()
+    found = 0
+    for text, _type, kind, value in case_tables["secrets"].POSITIVE:
+        plain = {(s.kind, text[s.start : s.end]) for s in detector.find(text)}
+        found += (kind, value) in plain  # the rest are private keys: their own detector's
+        odd = text + " \ud800"
+        assert {(s.kind, odd[s.start : s.end]) for s in detector.find(odd)} == plain, text
+    assert found >= 270

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gateway.deps import ApiKeyDep, AuditDep, ServicesDep
 from gateway.pipeline.prepare import Prepared
 from gateway.pipeline.render import ChatCompletionWriter
 from gateway.pipeline.walk import Wire, walk
@@ -27,7 +26,5 @@ CHAT_COMPLETIONS = Wire(parse=parse_chat_request, writer=_writer)
 
 
 @router.post("/chat/completions", response_model=None)
-async def chat_completions(
-    audit: AuditDep, request: Request, key: ApiKeyDep, services: ServicesDep
-) -> JSONResponse | StreamingResponse:
-    return await walk(request, key, services, audit, CHAT_COMPLETIONS)
+async def chat_completions(request: Request) -> JSONResponse | StreamingResponse:
+    return await walk(request, CHAT_COMPLETIONS)

@@ -21,7 +21,7 @@ import math
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gateway.deps import ApiKeyDep, AuditDep, ServicesDep
+from gateway.deps import ApiKeyDep, ServicesDep
 from gateway.formats.anthropic.inbound import parse_messages_request
 from gateway.formats.anthropic.writer import MessagesWriter
 from gateway.pipeline.walk import Wire, walk
@@ -34,10 +34,8 @@ CHARS_PER_TOKEN = 4
 
 
 @router.post("/messages", response_model=None)
-async def messages(
-    audit: AuditDep, request: Request, key: ApiKeyDep, services: ServicesDep
-) -> JSONResponse | StreamingResponse:
-    return await walk(request, key, services, audit, MESSAGES)
+async def messages(request: Request) -> JSONResponse | StreamingResponse:
+    return await walk(request, MESSAGES)
 
 
 @router.post("/messages/count_tokens")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gateway.deps import ApiKeyDep, AuditDep, ServicesDep
 from gateway.formats.responses.inbound import parse_responses_request
 from gateway.formats.responses.writer import ResponsesWriter
 from gateway.pipeline.walk import Wire, walk
@@ -21,7 +20,5 @@ RESPONSES = Wire(parse=parse_responses_request, writer=lambda prepared: Response
 
 
 @router.post("/responses", response_model=None)
-async def responses(
-    audit: AuditDep, request: Request, key: ApiKeyDep, services: ServicesDep
-) -> JSONResponse | StreamingResponse:
-    return await walk(request, key, services, audit, RESPONSES)
+async def responses(request: Request) -> JSONResponse | StreamingResponse:
+    return await walk(request, RESPONSES)

@@ -17,6 +17,7 @@ may take the count past it. Both calls go through the lean async client
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ class UsageCounter:
         self, key_id: str, values: dict[str, Any], expression: dict[str, str]
     ) -> dict[str, Any] | None:
         """None when the update applied; the item as it was when the condition failed."""
-        named = set(re.findall(r":\w+", " ".join(expression.values())))
+        named = _placeholders(expression["UpdateExpression"], expression["ConditionExpression"])
         try:
             await self._client_factory().call(
                 "UpdateItem",
@@ -128,6 +129,12 @@ class UsageCounter:
                 raise
             return exc.item
         return None
+
+
+@functools.cache
+def _placeholders(*expressions: str) -> frozenset[str]:
+    """The `:value` names the expressions use (DynamoDB refuses unused ones)."""
+    return frozenset(re.findall(r":\w+", " ".join(expressions)))
 
 
 def _refuse_if_over(old: dict[str, Any], now: float, window: int, day: int, rpm: int, tpd: int) -> None:

@@ -5,16 +5,22 @@ left mid-stream, and a request refused before any answer existed all end here:
 `Outcome` says how the answer went, `finish` counts the tokens against the key
 and writes the request's audit record. It runs before the response's last byte
 (a stream's `[DONE]`): Lambda may freeze the sandbox as soon as that is out.
+
+The token update is one DynamoDB round trip. A whole answer starts it as soon as
+the usage is known (`count_tokens`), so the round trip overlaps the answer's guard
+and serialisation; `finish` then waits for it, so it still ends before the response.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
 
 from gateway.answers import Usage
 from gateway.audit import Auditor, AuditRecord
+from gateway.eager import start_now
 from gateway.errors import ClientDisconnected, GatewayError
 from gateway.keys.auth import Authenticator
 from gateway.keys.record import KeyRecord
@@ -39,6 +45,25 @@ class Outcome:
             self.first_byte_at = time.monotonic()
 
 
+def count_tokens(
+    authenticator: Authenticator | None, key: KeyRecord | None, usage: Usage | None
+) -> asyncio.Task[None] | None:
+    """Start adding the answer's tokens to the key's daily count; None when there is nothing
+    to add. Started eagerly: the update has left before this returns (when a DynamoDB
+    connection is idle), and whoever starts it must await it before the response ends."""
+    tokens = usage.total_tokens if usage else None
+    if not tokens or authenticator is None or key is None:
+        return None
+    return start_now(_add_tokens(authenticator, key, tokens))
+
+
+async def _add_tokens(authenticator: Authenticator, key: KeyRecord, tokens: int) -> None:
+    try:
+        await authenticator.add_tokens(key, tokens)
+    except Exception as exc:  # counting must not turn a delivered answer into an error
+        logger.error("token accounting failed: %s", type(exc).__name__)
+
+
 async def finish(
     record: AuditRecord,
     outcome: Outcome,
@@ -46,8 +71,11 @@ async def finish(
     auditor: Auditor,
     authenticator: Authenticator | None = None,
     key: KeyRecord | None = None,
+    tokens: asyncio.Task[None] | None = None,
 ) -> None:
-    """Count the tokens (when a key and usage are known) and write the audit record once."""
+    """Count the tokens (when a key and usage are known) and write the audit record once.
+
+    `tokens` is the update `count_tokens` already started for this answer, if any."""
     record.close(
         usage=outcome.usage.counts if outcome.usage else None,
         redacted=outcome.redactions,
@@ -61,10 +89,8 @@ async def finish(
             record.upstream_status = outcome.error.upstream_status
     elif outcome.disconnected:
         record.fail(ClientDisconnected.status, ClientDisconnected.code)
-    tokens = outcome.usage.total_tokens if outcome.usage else None
-    if tokens and authenticator is not None and key is not None:
-        try:
-            await authenticator.add_tokens(key, tokens)
-        except Exception as exc:  # counting must not turn a delivered answer into an error
-            logger.error("token accounting failed: %s", type(exc).__name__)
+    if tokens is None:
+        tokens = count_tokens(authenticator, key, outcome.usage)
+    if tokens is not None:
+        await tokens
     auditor.write(record)

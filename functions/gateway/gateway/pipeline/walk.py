@@ -17,24 +17,23 @@ it ends the stream in the format's own way.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gateway.audit import AuditRecord
+from gateway.deps import get_caller
 from gateway.disconnect import unless_disconnected
 from gateway.errors import GatewayError
-from gateway.keys.record import KeyRecord
 from gateway.pipeline.call import open_call
-from gateway.pipeline.finish import Outcome, finish
+from gateway.pipeline.finish import Outcome, count_tokens, finish
 from gateway.pipeline.guards import AnswerGuard
 from gateway.pipeline.prepare import Prepared, prepare
 from gateway.pipeline.relay import relay_stream, relay_whole
 from gateway.pipeline.writer import AnswerWriter
 from gateway.schemas import ChatCompletionRequest
-from gateway.services import Services
 
 _STREAM_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
@@ -45,17 +44,24 @@ class Wire:
     writer: Callable[[Prepared], AnswerWriter]
 
 
-async def walk(
-    request: Request, key: KeyRecord, services: Services, audit: AuditRecord, wire: Wire
-) -> JSONResponse | StreamingResponse:
+async def walk(request: Request, wire: Wire) -> JSONResponse | StreamingResponse:
+    caller = await get_caller(request)
+    audit, key, services = caller.audit, caller.key, caller.services
     prepared = await prepare(request, key, services, audit, wire.parse)
     call = open_call(prepared, services)
     guard = AnswerGuard(prepared.protected.vault, prepared.protected.mode, prepared.protected.config)
     writer = wire.writer(prepared)
     payload, deadline = prepared.protected.payload, prepared.deadline
 
-    async def done(outcome: Outcome) -> None:
-        await finish(audit, outcome, auditor=services.auditor, authenticator=services.authenticator, key=key)
+    async def done(outcome: Outcome, tokens: asyncio.Task[None] | None = None) -> None:
+        await finish(
+            audit,
+            outcome,
+            auditor=services.auditor,
+            authenticator=services.authenticator,
+            key=key,
+            tokens=tokens,
+        )
 
     try:
         if prepared.chat.stream:
@@ -71,11 +77,21 @@ async def walk(
         headers = {**_STREAM_HEADERS, **prepared.headers}
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
-    whole = await relay_whole(answer, guard, writer)
-    outcome = Outcome(usage=answer.usage, upstream_status=200, redactions=guard.redactions)
-    outcome.web_searches = call.searches
+    # The token update's round trip overlaps the answer's guard and serialisation.
+    tokens = count_tokens(services.authenticator, key, answer.usage)
+    outcome = Outcome(usage=answer.usage, upstream_status=200, web_searches=call.searches)
+    try:
+        whole = await relay_whole(answer, guard, writer)
+    except GatewayError as exc:
+        outcome.error, outcome.redactions = exc, guard.redactions
+        await done(outcome, tokens)
+        raise
+    finally:
+        if tokens is not None:
+            await tokens  # whatever happened, nothing is left running after the response
+    outcome.redactions = guard.redactions
     outcome.mark_first_byte()
-    await done(outcome)
+    await done(outcome, tokens)
     headers = dict(prepared.headers)
     if guard.redactions:
         headers["x-gateway-redacted"] = ",".join(f"{k}={n}" for k, n in sorted(guard.redactions.items()))

@@ -117,6 +117,55 @@ def _citation(raw: Any) -> Citation | None:
     )
 
 
+def merge_text_deltas(pieces: list[Piece]) -> list[Piece]:
+    """Consecutive stream pieces that only add text to the same choice, as one piece.
+
+    Only plain text deltas merge (content as a string, refusal, reasoning, audio
+    transcript): a piece that opens the message, finishes a choice, carries tool calls,
+    citations or usage stays a piece of its own, in its place."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if out and _text_only(piece) and _text_only(out[-1]):
+            last, this = out[-1].choices[0], piece.choices[0]
+            if last.index == this.index:
+                out[-1] = Piece(
+                    [
+                        Choice(
+                            index=last.index,
+                            content=_join(last.content, this.content),
+                            refusal=_join(last.refusal, this.refusal),
+                            reasoning=_join(last.reasoning, this.reasoning),
+                            audio_transcript=_join(last.audio_transcript, this.audio_transcript),
+                        )
+                    ]
+                )
+                continue
+        out.append(piece)
+    return out
+
+
+def _text_only(piece: Piece) -> bool:
+    if piece.usage is not None or len(piece.choices) != 1:
+        return False
+    choice = piece.choices[0]
+    return not (
+        choice.role
+        or choice.finish_reason is not None
+        or choice.tool_calls
+        or choice.function_call is not None
+        or choice.annotations
+        or isinstance(choice.content, list)
+    )
+
+
+def _join(first: Any, second: Any) -> Any:
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return first + second
+
+
 def read_usage(raw: Any) -> Usage | None:
     if not isinstance(raw, dict):
         return None

@@ -1,6 +1,8 @@
 """Payment card numbers: 13-19 digits, in groups after a first group of at least four digits,
 separated by one space or dash (other blanks and dashes are folded to these by normalisation),
-with a known brand prefix and a valid Luhn check digit.
+or by one `.`, `/` or `_` used between every group (`4111.1111.1111.1111`: at least two such
+separators, so a decimal such as `4123.4567890123` is not read as one), with a known brand
+prefix and a valid Luhn check digit.
 
 The brand table keeps random Luhn-valid numbers (one in ten of all numbers) from being masked
 when they cannot be a card. A run of more than 19 digits is never a card: the possessive loop
@@ -20,7 +22,7 @@ from masking.types import Span
 # Every brand's prefix starts with 2-6, so other digits never open a candidate, and every
 # way of writing a card starts with at least four digits together ("4111 1111 …", "3782
 # 822463 …", or no groups at all): digit soups in pairs ("41 11 41 11 …") open none.
-_CARD: Final = re.compile(r"[2-6](?<![0-9][2-6])[0-9]{3,18}+(?:[ -][0-9]{2,8}+(?![0-9])){0,6}+(?![0-9])")
+_CARD: Final = re.compile(r"[2-6](?<![0-9][2-6])[0-9]{3,18}+(?:[ ./_-][0-9]{2,8}+(?![0-9])){0,6}+(?![0-9])")
 
 # (prefix lower bound, prefix upper bound, allowed lengths); prefixes compared on equal length.
 _BRANDS: Final[tuple[tuple[str, str, frozenset[int]], ...]] = (
@@ -76,14 +78,28 @@ def known_brand(digits: str) -> bool:
 
 
 _NONE: Final[frozenset[int]] = frozenset()
-_SEPARATOR: Final = re.compile(r"[ -]")
+_SEPARATOR: Final = re.compile(r"[ ./_-]")
+_PUNCTUATION: Final = frozenset("./_")
 _MIN_LENGTH: Final = 13  # 12-digit Maestro numbers exist, but as many order numbers look like one
+
+
+def _digits(value: str) -> str:
+    return _SEPARATOR.sub("", value) if not value.isdigit() else value
+
+
+def _separators_ok(value: str) -> bool:
+    """Blanks and dashes may mix (`4111 1111-1111`); a `.`, `/` or `_` must be the only
+    separator, used at least twice."""
+    used = {c for c in value if not c.isdigit()}
+    if not used & _PUNCTUATION:
+        return True
+    return len(used) == 1 and sum(not c.isdigit() for c in value) >= 2
 
 
 def _longest_valid(cand: str) -> int:
     """Length of the longest prefix of `cand` ending at a digit-group boundary that is a valid
     card number, or 0. Most candidates stop at the 4-digit prefix lookup."""
-    digits = cand.replace(" ", "").replace("-", "")
+    digits = _digits(cand)
     allowed = _prefix_table().get(digits[:4], _NONE)
     if not allowed:
         return 0
@@ -119,6 +135,8 @@ class CardDetector:
             if not length or not clear_after(text, m.start() + length):
                 continue
             value = m.group(0)[:length]
-            digits = value.replace(" ", "").replace("-", "")
+            if not _separators_ok(value):
+                continue
+            digits = _digits(value)
             spans.append(Span("CREDIT_CARD", m.start(), m.start() + length, "credit_card", digits))
         return spans

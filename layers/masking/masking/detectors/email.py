@@ -64,28 +64,130 @@ class EmailDetector:
 _OPEN = r"[\[({<]"
 _CLOSE = r"[\])}>]"
 # `bob (at) example [dot] com`, `bob[at]example.com`: the forms people use to hide an address
-# from scrapers. Only bracketed `at`/`dot` count: bare words ("look at this dot com") are prose.
+# from scrapers.
 _SPELLED: Final = re.compile(
     rf"(?<![\w.%+-])([^\W_][\w.%+-]{{0,63}}+) ?{_OPEN} ?at ?{_CLOSE} ?"
     rf"((?:{_LABEL} ?(?:{_OPEN} ?dot ?{_CLOSE}|\.) ?){{1,8}}[^\W\d_]{{2,24}}+)(?![^\W_]|-)",
     re.IGNORECASE,
 )
 _SPELLED_DOT: Final = re.compile(rf" ?(?:{_OPEN} ?dot ?{_CLOSE}|\.) ?", re.IGNORECASE)
+# Bare words (`bob at example dot com`, `bob.smith AT example.com`) and an `@` or dots with
+# blanks around them (`bob @ example . com`). Prose uses the same words ("look at this dot
+# com", "meet @ noon. Then"), so these forms need a common top-level domain, a domain that is
+# not a pronoun or article, and, for `at` before a dotted domain, a local part that reads as a
+# mailbox (a dot, `_`, `+` or digit in it).
+_WORD = r"[^\W_][\w%+-]{0,63}+"
+_BARE: Final = re.compile(
+    rf"(?<![\w.%+-])({_WORD}(?:(?: dot |\.){_WORD}){{0,3}}+)"
+    rf"(?: (at) | ?@ ?)"
+    rf"({_LABEL}(?:(?: dot | ?\. ?){_LABEL}){{1,4}}+)(?![^\W_]|-)",
+    re.IGNORECASE,
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_BARE_DOT: Final = re.compile(r" dot | ?\. ?", re.IGNORECASE)
+_COMMON_TLDS: Final = _words(
+    "com net org edu gov mil int io co ai app dev me info biz us uk de fr es it nl be ch at se no "
+    "dk fi pl pt ie ca au nz in br jp cn ru za mx ar kr sg hk tw eu xyz tech online site"
+)
+_NOT_DOMAINS: Final = _words(
+    "this that these those the a an it its my your our his her their me us them you home work "
+    "least last first once all any some"
+)
+_MAILBOX_SIGNS: Final = re.compile(r"[._+0-9]| dot ", re.IGNORECASE)
+
+
+def _bare_address(m: re.Match[str]) -> str | None:
+    """The address `m` spells, or None when the words read as prose."""
+    local, word_at, spelled_domain = m.group(1), m.group(2), m.group(3)
+    whole = m.group(0)
+    if word_at is None and " " not in whole:
+        return None  # a plain address: the `@` detector's
+    labels = _BARE_DOT.split(spelled_domain)
+    if labels[-1].lower() not in _COMMON_TLDS or labels[0].lower() in _NOT_DOMAINS:
+        return None
+    dotted_by_word = " dot " in spelled_domain.lower()
+    if word_at is not None and not dotted_by_word and not _MAILBOX_SIGNS.search(local):
+        return None
+    domain = ".".join(labels)
+    if not _valid_domain(domain):
+        return None
+    return f"{_BARE_DOT.sub('.', local)}@{domain}".lower()
 
 
 class SpelledEmailDetector:
-    """Addresses written with bracketed `at` and `dot` so that scrapers miss them; a model
-    reads them as easily as the plain form. Their spelling may hold blanks."""
+    """Addresses written with `at` and `dot` (bracketed or bare) or with blanks around the `@`
+    and dots, so that scrapers miss them; a model reads them as easily as the plain form. Their
+    spelling may hold blanks."""
 
     crosses_blanks = True
 
     def find(self, text: str) -> list[Span]:
         lowered = text.lower()
-        if not any(f"at{close}" in lowered for close in ")]}>"):
-            return []
         spans: list[Span] = []
-        for m in _SPELLED.finditer(text):
-            domain = _SPELLED_DOT.sub(".", m.group(2))
-            if _valid_domain(domain):
-                spans.append(Span("EMAIL", m.start(), m.end(), "email", f"{m.group(1)}@{domain}".lower()))
+        if any(f"at{close}" in lowered for close in ")]}>"):
+            for m in _SPELLED.finditer(text):
+                domain = _SPELLED_DOT.sub(".", m.group(2))
+                if _valid_domain(domain):
+                    spans.append(Span("EMAIL", m.start(), m.end(), "email", f"{m.group(1)}@{domain}".lower()))
+        pos = 0
+        for anchor, after in _anchors(text, lowered):
+            if anchor < pos:
+                continue
+            for start in _local_starts(text, anchor):
+                bare = _BARE.match(text, start)
+                address = _bare_address(bare) if bare is not None and bare.end() > after else None
+                if address is not None and bare is not None:
+                    spans.append(Span("EMAIL", bare.start(), bare.end(), "email", address))
+                    pos = bare.end()
+                    break
         return spans
+
+
+def _anchors(text: str, lowered: str) -> list[tuple[int, int]]:
+    """(start, end) of each ` at ` and of each `@` with a blank beside it, in order. Found with
+    `str.find`: a pattern with an optional first character would try every position."""
+    found: list[tuple[int, int]] = []
+    i = lowered.find(" at ")
+    while i != -1:
+        found.append((i, i + 4))
+        i = lowered.find(" at ", i + 3)
+    i = text.find("@")
+    while i != -1:
+        before = i > 0 and text[i - 1] == " "
+        after = i + 1 < len(text) and text[i + 1] == " "
+        if before or after:
+            found.append((i - before, i + 1 + after))
+        i = text.find("@", i + 1)
+    found.sort()
+    return found
+
+
+_MAX_LOCAL_WORDS: Final = 4
+
+
+def _local_starts(text: str, end: int) -> list[int]:
+    """Where a local part ending at `end` may start, farthest first: its words are joined by `.`
+    or ` dot `. Walking back from each anchor costs a few characters, so prose with many `at`s
+    costs one search for the anchors, not a match attempt per word."""
+    starts: list[int] = []
+    i = end
+    for _ in range(_MAX_LOCAL_WORDS):
+        j = i
+        while j > 0 and i - j < 64 and (text[j - 1].isalnum() or text[j - 1] in "_%+-"):
+            j -= 1
+        if j == i:
+            break
+        starts.append(j)
+        if j > 0 and text[j - 1] == ".":
+            i = j - 1
+        elif text[max(0, j - 5) : j].lower() == " dot ":
+            i = j - 5
+        else:
+            break
+    starts.reverse()
+    return starts

@@ -17,7 +17,9 @@ from masking.types import Span
 
 # The country code and check digits open a candidate; the country's length decides the rest,
 # so a following word ("… 00 EUR", "… 00 A000000000000") is never taken in.
-_PREFIX: Final = re.compile(r"[A-Za-z](?<![0-9][A-Za-z])[A-Za-z][0-9]{2}")
+# Searched from its check digits, so the engine skips letters in its fast loop instead of trying
+# every letter of prose as a country code; the letters are checked behind.
+_PREFIX: Final = re.compile(r"[0-9](?<=[A-Za-z]{2}[0-9])(?<![0-9][A-Za-z]{2}[0-9])[0-9]")
 
 # IBAN length per country (ISO 13616 registry, as python-stdnum ships it; a test keeps the two
 # in step). One dict lookup rejects almost every candidate before any checksum arithmetic, so
@@ -59,13 +61,14 @@ class IbanDetector:
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
         for m in _PREFIX.finditer(text):
-            expected = LENGTHS.get(text[m.start() : m.end() - 2].upper())
-            if expected is None or not clear_before(text, m.start()):
+            start = m.start() - 2
+            expected = LENGTHS.get(text[start : m.start()].upper())
+            if expected is None or not clear_before(text, start):
                 continue
             body = _body(expected).match(text, m.end())
             if body is None:
                 continue
-            compact = _SEPARATORS.sub("", text[m.start() : body.end()]).upper()
+            compact = _SEPARATORS.sub("", text[start : body.end()]).upper()
             if mod97_ok(compact) and stdnum_valid(compact):
-                spans.append(Span("IBAN", m.start(), body.end(), "iban", compact))
+                spans.append(Span("IBAN", start, body.end(), "iban", compact))
         return spans

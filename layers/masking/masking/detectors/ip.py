@@ -12,6 +12,7 @@ IPv6 candidates need a digit and two non-empty groups, so C++ `a::b` paths stay 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from masking.boundaries import clear_after, clear_before
@@ -44,6 +45,23 @@ def _ip_ok(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return not (addr.is_loopback or addr.is_unspecified)
 
 
+_HEX: Final = frozenset("0123456789abcdefABCDEF")
+
+
+def _v6_candidates(text: str) -> Iterator[re.Match[str]]:
+    """`_V6` matches, tried only at the hex digits before each colon: searching the pattern over
+    prose would try every letter a-f as the start of an address."""
+    pos = text.find(":")
+    while pos != -1:
+        start = pos
+        while start > 0 and pos - start < 4 and text[start - 1] in _HEX:
+            start -= 1
+        m = _V6.match(text, start)
+        if m is not None:
+            yield m
+        pos = text.find(":", m.end() if m is not None else pos + 1)
+
+
 class IpDetector:
     crosses_blanks = False
 
@@ -67,7 +85,7 @@ class IpDetector:
                 ):
                     spans.append(Span("IP_ADDRESS", m.start(), m.end(), "ipv4", str(v4)))
         if "::" in text or text.count(":") >= 7:
-            for m in _V6.finditer(text):
+            for m in _v6_candidates(text):
                 cand = m.group(1)
                 groups = [g for g in cand.split(":") if g]
                 if len(groups) < 2 or not any(c.isdigit() for c in cand):

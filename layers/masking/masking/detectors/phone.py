@@ -2,7 +2,7 @@
 (numbers written with `+` are validated against their own country).
 
 The candidate pattern is loose but linear: digit groups are possessive and separated by one
-space, dot or dash (or follow a closing parenthesis), so a digit run is never re-split by
+space, dot or dash (or touch a parenthesis), so a digit run is never re-split by
 backtracking. Numbers written side by side merge into one candidate; contiguous runs of up to six
 of its groups are then tried, longest first. `phonenumbers.parse` costs ~60 us, so a window is
 only parsed when its digit count is possible for the region, results are memoised, and each
@@ -25,7 +25,10 @@ from masking.types import Span
 _GROUP = r"\(?+\d{1,15}+(?!(?!(?:[xX]|[eE]xt\.?)\d)[^\W_])\)?+"
 # Only digits (and a `+`) are excluded before a candidate; letters are judged in Python
 # (`boundaries`), where glued labels such as `tel` are known.
-_CANDIDATE: Final = re.compile(rf"(?<![0-9+])\+?+{_GROUP}(?:(?:[ .-]|(?<=\))){_GROUP}){{0,23}}+(?![0-9])")
+# A group may also be glued to an opening parenthesis: the trunk prefix of `+49(0)30 …`.
+_CANDIDATE: Final = re.compile(
+    rf"(?<![0-9+])\+?+{_GROUP}(?:(?:[ .-]|(?<=\))|(?=\()){_GROUP}){{0,23}}+(?![0-9])"
+)
 # A token with exactly one dot between digits is a decimal number ("3.14159"), never part of a
 # phone number: dotted phone formats have two dots or more ("415.555.2671").
 _DECIMAL: Final = re.compile(r"(?<![\d.])\(?\d+\.\d+\)?(?![\d.])")

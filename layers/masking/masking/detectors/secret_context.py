@@ -238,6 +238,18 @@ _RULES: Final[tuple[SecretRule, ...]] = (
         offsets=(0,),
     ),
     rule(
+        "tool_password_flag",
+        ("docker", "podman", "nerdctl", "buildah", "finch", "redis-cli", "sqlcmd", "mongo"),
+        # The one-letter password flags of tools that take one: `docker login -p`, `redis-cli -a`,
+        # `sqlcmd -P`, `mongosh -p`. Elsewhere `-p` is a port, a path or "parents".
+        r"\b(?:(?:docker|podman|nerdctl|buildah|finch)[ \t]{1,3}login\b[^\n]{0,80}?[ \t]-p"
+        r"|redis-cli\b[^\n]{0,80}?[ \t]-a|sqlcmd\b[^\n]{0,80}?[ \t]-P|mongo(?:sh)?\b[^\n]{0,80}?[ \t]-p)"
+        r"(?:[ \t]{1,3}|=)?(['\"]?)([^\s'\"-][^\s'\"]{2,255}+)\1",
+        group=2,
+        check=short_real,
+        offsets=(0,),
+    ),
+    rule(
         "sshpass_password",
         ("sshpass",),
         r"\bsshpass[ \t]{1,3}-p[ \t]{0,3}(['\"]?)([^\s'\"]{3,256}+)\1",

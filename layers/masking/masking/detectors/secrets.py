@@ -10,7 +10,8 @@ and low-entropy runs (`ghp_xxxx…`) are not credentials, the way gitleaks' allo
 from __future__ import annotations
 
 import re
-from typing import Final
+from collections.abc import Iterable
+from typing import Any, Final
 
 from masking.detectors.secret_context import CONTEXT_RULES
 from masking.detectors.secret_rules import SecretRule, is_filler
@@ -56,10 +57,52 @@ class SecretDetector:
 
     def __init__(self, rules: tuple[SecretRule, ...] = RULES) -> None:
         self.rules = rules
-        # One flat list of (trigger, rule index) per case: a text costs one `in` per trigger,
-        # and only rules with a trigger present go on to their regex.
-        self._exact = tuple((t, i) for i, r in enumerate(rules) if not r.ignore_case for t in r.triggers)
-        self._folded = tuple((t.lower(), i) for i, r in enumerate(rules) if r.ignore_case for t in r.triggers)
+        # (rule index, trigger as searched): exact triggers in the text, case-insensitive ones
+        # in its lower-cased copy.
+        self._triggers = tuple(
+            (i, t.lower() if r.ignore_case else t) for i, r in enumerate(rules) for t in r.triggers
+        )
+        self._folded = tuple(rules[i].ignore_case for i, _ in self._triggers)
+        self._any_folded = any(self._folded)
+        self._set: Any = None
+
+    def _trigger_set(self) -> Any:
+        """Every trigger in one RE2 set, built on first use: one pass over the text says which
+        are present (about 300 substring searches otherwise, 80% of the detector's cost on
+        prose). None when RE2 is not installed."""
+        if self._set is None:
+            try:
+                import re2  # type: ignore[import-untyped]
+            except ImportError:
+                self._set = False
+                return None
+            matcher = re2.Set.SearchSet(re2.Options())
+            for (_, trigger), folded in zip(self._triggers, self._folded, strict=True):
+                matcher.Add(("(?i)" if folded else "") + re2.escape(trigger))
+            matcher.Compile()
+            self._set = matcher
+        return self._set or None
+
+    def _present(self, text: str, lowered: str) -> dict[int, list[str]]:
+        """Rule index -> the triggers of that rule found in the text."""
+        hits: Iterable[int] | None = None
+        matcher = self._trigger_set()
+        if matcher is not None:
+            try:
+                hits = matcher.Match(text) or ()  # None when nothing matched
+            except UnicodeError:  # a lone surrogate cannot be encoded for RE2: search one by one
+                hits = None
+        if hits is None:
+            hits = (
+                k
+                for k, ((_, trigger), folded) in enumerate(zip(self._triggers, self._folded, strict=True))
+                if trigger in (lowered if folded else text)
+            )
+        present: dict[int, list[str]] = {}
+        for k in hits:
+            index, trigger = self._triggers[k]
+            present.setdefault(index, []).append(trigger)
+        return present
 
     def blank_crossing(self) -> SecretDetector:
         """The rules whose findings can hold a blank (an assignment, a header, a command line):
@@ -67,16 +110,8 @@ class SecretDetector:
         return SecretDetector(tuple(r for r in self.rules if r.blanks))
 
     def find(self, text: str) -> list[Span]:
-        present: dict[int, list[str]] = {}
-        for trigger, index in self._exact:
-            if trigger in text:
-                present.setdefault(index, []).append(trigger)
-        lowered = ""
-        if self._folded:
-            lowered = text.lower()
-            for trigger, index in self._folded:
-                if trigger in lowered:
-                    present.setdefault(index, []).append(trigger)
+        lowered = text.lower() if self._any_folded else ""
+        present = self._present(text, lowered)
         spans: list[Span] = []
         for index in sorted(present):
             rule = self.rules[index]
