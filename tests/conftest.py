@@ -41,7 +41,16 @@ PROVIDER_KEYS = {
     "google": "fake-google-provider-key",
     "xai": "xai-fake-provider-key",
     "deepseek": "sk-fake-deepseek-provider-key",
+    "anthropic": "fake-anthropic-provider-key",
 }
+
+
+def provider_urls(upstream_url: str) -> dict[str, str]:
+    """Every provider at the fake, in its own wire format (tests/fakes/wires.py): OpenAI-compatible
+    ones at `upstream_url` (the fake's `/v1`), Anthropic and Bedrock beside it."""
+    root = upstream_url.removesuffix("/v1")
+    urls = {provider: upstream_url for provider in ("openai", "google", "xai", "deepseek")}
+    return {**urls, "anthropic": f"{root}/anthropic/v1", "bedrock": f"{root}/bedrock"}
 
 
 ADMIN_KEY = "admin-key-for-tests-7c1e0b9a4d"
@@ -171,7 +180,7 @@ def gateway_settings(upstream_url: str, **overrides: Any) -> Settings:
         keys_table=dev_aws.KEYS_TABLE,
         providers_secret=dev_aws.PROVIDERS_SECRET,
         admin_secret=dev_aws.ADMIN_SECRET,
-        base_urls={provider: upstream_url for provider in PROVIDER_KEYS},
+        base_urls=provider_urls(upstream_url),
         deadline_s=10,
         idle_timeout_s=5,
     )

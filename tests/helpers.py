@@ -153,3 +153,83 @@ def assert_allowlisted(body: dict[str, Any], model: str) -> None:
         for value in body["usage"].values():
             numbers = value.values() if isinstance(value, dict) else [value]
             assert all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
+
+
+# --------------------------------------------------------------------------- the three routes
+
+ROUTES = ("chat", "messages", "responses")
+_PATHS = {"chat": "/chat/completions", "messages": "/messages", "responses": "/responses"}
+
+
+def route_body(
+    route: str, content: Any = "hi", *, stream: bool = False, model: str = MODEL, **extra: Any
+) -> Any:
+    """One user turn in the route's own wire format (gateway fields such as `pii` ride along)."""
+    if route == "messages":
+        turn = {"role": "user", "content": content}
+        return {"model": model, "max_tokens": 256, "messages": [turn], "stream": stream, **extra}
+    if route == "responses":
+        return {"model": model, "input": content, "stream": stream, **extra}
+    return chat_body(content, stream=stream, model=model, **extra)
+
+
+def post_route(
+    gateway: Reachable, route: str, body: Any, *, headers: dict[str, str] | None = None, timeout: float = 30
+) -> httpx.Response:
+    return httpx.post(
+        f"{gateway.api}{_PATHS[route]}",
+        headers={**gateway.headers(), **(headers or {})},
+        json=body,
+        timeout=timeout,
+    )
+
+
+def events_of(raw: str) -> list[dict[str, Any]]:
+    """Named events (`event: <type>` then `data: <json>`) of a Messages or Responses stream,
+    each checked to carry its own name as `type`."""
+    out: list[dict[str, Any]] = []
+    for block in raw.split("\n\n"):
+        if not block.strip():
+            continue
+        name, _, data = block.partition("\n")
+        assert name.startswith("event: ") and data.startswith("data: "), block[:200]
+        event: dict[str, Any] = json.loads(data.removeprefix("data: "))
+        assert event["type"] == name.removeprefix("event: "), block[:200]
+        out.append(event)
+    return out
+
+
+def route_text(route: str, response: httpx.Response) -> str:
+    """The answer's text on any route, whole or streamed."""
+    streamed = response.headers.get("content-type", "").startswith("text/event-stream")
+    if route == "chat":
+        return answer_text(response)
+    if route == "messages":
+        if streamed:
+            deltas = [e["delta"] for e in events_of(response.text) if e["type"] == "content_block_delta"]
+            return "".join(d.get("text", "") for d in deltas if d["type"] == "text_delta")
+        return "".join(b["text"] for b in response.json()["content"] if b["type"] == "text")
+    if streamed:
+        return "".join(
+            e["delta"] for e in events_of(response.text) if e["type"] == "response.output_text.delta"
+        )
+    items = [item for item in response.json()["output"] if item["type"] == "message"]
+    return "".join(p["text"] for item in items for p in item["content"] if p["type"] == "output_text")
+
+
+def route_error(route: str, response: httpx.Response) -> dict[str, Any]:
+    """A refused request's error, in the route's shape (Anthropic's on /messages)."""
+    body = response.json()
+    if route == "messages":
+        assert body["type"] == "error" and set(body["error"]) == {"type", "message", "code", "param"}, body
+        error: dict[str, Any] = body["error"]
+        return error
+    return error_of(response)
+
+
+def stream_failed(route: str, raw: str) -> bool:
+    """Whether a stream ended in its format's failure event."""
+    if route == "chat":
+        return '\n\ndata: {"error"' in "\n\n" + raw
+    kinds = [event["type"] for event in events_of(raw)]
+    return kinds[-1] in ("error", "response.failed")

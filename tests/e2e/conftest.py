@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from dev import aws as dev_aws
-from tests.conftest import PROVIDER_KEYS, AwsClients, free_port
+from tests.conftest import PROVIDER_KEYS, AwsClients, free_port, provider_urls
 from tests.fakes.upstream import FakeUpstream
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +48,8 @@ def gateway_process(aws: AwsClients, upstream: FakeUpstream, tmp_path: Path) -> 
         "GATEWAY_ADMIN_SECRET": dev_aws.ADMIN_SECRET,
         "GATEWAY_OPENAI_BASE_URL": upstream.base_url,
         "GATEWAY_DEEPSEEK_BASE_URL": upstream.base_url,
+        "GATEWAY_ANTHROPIC_BASE_URL": provider_urls(upstream.base_url)["anthropic"],
+        "GATEWAY_BEDROCK_BASE_URL": provider_urls(upstream.base_url)["bedrock"],
         "GATEWAY_DEADLINE_S": "10",
     }
     output = tmp_path / "gateway.log"

@@ -28,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
 from gateway.services import build_services
-from tests.conftest import Gateway
+from tests.conftest import Gateway, provider_urls
 from tests.fakes.search_backends import FakeSearxng
 from tests.fakes.upstream import FakeUpstream, Reply, Stream
 
@@ -255,9 +255,15 @@ def test_starts_on_a_model_that_answers_and_offers_search_only_with_a_backend(
     upstream: FakeUpstream,
     fake_searxng: FakeSearxng,
 ) -> None:
-    # A fresh `make dev`: no provider key, only the echo model can answer.
+    # A fresh `make dev`: no provider key and no Bedrock region (dev/serve.py drops AWS_REGION),
+    # only the echo model can answer.
+    no_bedrock = {p: url for p, url in provider_urls(upstream.base_url).items() if p != "bedrock"}
     bare = gateway_factory(
-        providers_secret=None, provider_keys_env={}, local_echo=True, local_echo_url=upstream.base_url
+        providers_secret=None,
+        provider_keys_env={},
+        local_echo=True,
+        local_echo_url=upstream.base_url,
+        base_urls=no_bedrock,
     )
     page.get(f"{bare.url}/playground")
     wait(page, lambda d: d.execute_script("return document.documentElement.dataset.ready === 'true'"))
@@ -373,3 +379,26 @@ def test_a_wrong_key_is_reported_and_not_kept(page: WebDriver, gateway: Gateway)
     wait(page, lambda _: "invalid_api_key" in status.text)
     assert not page.find_element(By.ID, "send").is_enabled()
     assert_nothing_kept_or_fetched(page, gateway.url, "sgw-000000000000-" + "x" * 43)
+
+
+@pytest.mark.parametrize("route", ["messages", "responses"])
+def test_the_route_picker_speaks_each_api_with_the_same_guarantees(
+    page: WebDriver, gateway: Gateway, upstream: FakeUpstream, route: str
+) -> None:
+    """Issue 15: the same conversation over Anthropic Messages or OpenAI Responses: masked on the
+    way out, restored in the streamed answer, a second turn carrying the first, a secret refused."""
+    upstream.queue(Stream(pieces=["Noted: [REDACTED_", "EMAIL_1] it is."]), Stream(pieces=["Again."]))
+    open_playground(page, f"{gateway.url}/playground", gateway.api_key)
+    Select(page.find_element(By.ID, "route")).select_by_value(route)
+    turn = ask(page, f"Mail {EMAIL} please.", pii="obfuscate")
+    assert "ok" in str(turn.get_attribute("class")).split()
+    assert text_of(turn, ".pane.answer pre") == f"Noted: {EMAIL} it is."
+    assert upstream.received[-1].path == "/v1/chat/completions"
+    assert EMAIL not in upstream.received[-1].body.decode()
+    second = ask(page, "And again?", pii="obfuscate")
+    assert text_of(second, ".pane.answer pre") == "Again."
+    assert len(upstream.received[-1].json["messages"]) == 4  # system, the first turn, its answer, this
+    refused = ask(page, f"Why does {AWS_KEY} fail?", pii="disabled")
+    assert text_of(refused, ".pane.refusal code") == "secret_detected"
+    assert len(upstream.received) == 2
+    assert_nothing_kept_or_fetched(page, gateway.url, gateway.api_key)

@@ -1,8 +1,14 @@
-"""A scriptable OpenAI-compatible provider on loopback, for tests and benchmarks.
+"""A scriptable provider on loopback, for tests and benchmarks, speaking three wire formats.
 
 Tests queue behaviours (`Reply`, `Stream`, `Status`, `Hang`, `Raw`); each request takes
-the next one, else `default` (a plain echo when that is None). Every request's exact bytes and
-headers are recorded, so tests assert on what really left the gateway.
+the next one, else `default` (a plain echo when that is None). Every request's exact bytes,
+headers and path are recorded, so tests assert on what really left the gateway.
+
+The same behaviours are answered in the wire format of the path asked: OpenAI-compatible chat
+completions under `/v1` (`base_url`), Anthropic's Messages API under `/anthropic/v1`
+(`anthropic_base_url`: its SSE events), Bedrock's Converse under `/bedrock` (`bedrock_base_url`:
+ConverseStream in AWS's binary event-stream framing, `tests/fakes/eventstream.py`). So a test
+written once for a behaviour runs against every provider API (`tests/fakes/wires.py`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from dev.threaded_server import ThreadedServer
+from tests.fakes import wires
 
 
 @dataclass
@@ -92,6 +99,7 @@ Behaviour = Reply | Stream | Status | Hang | Raw
 class Received:
     body: bytes
     headers: dict[str, str]
+    path: str = "/v1/chat/completions"
 
     @property
     def json(self) -> dict[str, Any]:
@@ -109,12 +117,26 @@ class FakeUpstream:
         # Each reset starts a new generation: a slow stream left over from an earlier test
         # (its caller gone, uvicorn dropping its writes) stops and counts for nobody.
         self._generation = 0
-        self.app = Starlette(routes=[Route("/v1/chat/completions", self._chat, methods=["POST"])])
+        self.app = Starlette(
+            routes=[
+                Route("/v1/chat/completions", self._chat, methods=["POST"]),
+                Route("/anthropic/v1/messages", self._chat, methods=["POST"]),
+                Route("/bedrock/model/{model_id:path}", self._chat, methods=["POST"]),
+            ]
+        )
         self._server = ThreadedServer(self.app, name="fake-upstream")
 
     @property
     def base_url(self) -> str:
         return f"{self._server.url}/v1"
+
+    @property
+    def anthropic_base_url(self) -> str:
+        return f"{self._server.url}/anthropic/v1"
+
+    @property
+    def bedrock_base_url(self) -> str:
+        return f"{self._server.url}/bedrock"
 
     def reset(self) -> None:
         self._generation += 1
@@ -136,14 +158,17 @@ class FakeUpstream:
 
     async def _chat(self, request: Request) -> Response:
         raw = await request.body()
-        self.received.append(Received(raw, dict(request.headers)))
+        raw_path = request.scope.get("raw_path", b"").decode() or request.url.path  # as sent
+        self.received.append(Received(raw, dict(request.headers), raw_path))
+        wire = wires.for_path(request.url.path)
         body = json.loads(raw)
+        stream = wire.is_stream(request.url.path, body)
         behaviour: Behaviour | None = self.script.popleft() if self.script else self.default
         while isinstance(behaviour, Hang):
             await asyncio.sleep(behaviour.seconds)
             behaviour = behaviour.then
         if behaviour is None:
-            behaviour = Reply(content=f"echo: {_last_user_text(body)}")
+            behaviour = Reply(content=f"echo: {wire.last_user_text(body)}")
         if isinstance(behaviour, Status):
             content = behaviour.body if behaviour.body is not None else {"error": {"message": "fake"}}
             return JSONResponse(content, status_code=behaviour.status, headers=behaviour.headers)
@@ -152,11 +177,46 @@ class FakeUpstream:
                 self._raw(behaviour), status_code=behaviour.status, media_type=behaviour.content_type
             )
         if isinstance(behaviour, Reply):
-            if body.get("stream"):
-                behaviour = Stream(pieces=[behaviour.content], reasoning=[behaviour.reasoning_content or ""])
+            if stream:
+                behaviour = Stream(
+                    pieces=[behaviour.content],
+                    reasoning=[behaviour.reasoning_content or ""],
+                    tool_calls=behaviour.tool_calls,
+                )
+            elif wire is not wires.OPENAI:
+                return JSONResponse(wire.whole(behaviour))
             else:
                 return JSONResponse(_completion(body, behaviour))
+        if wire is not wires.OPENAI:
+            return StreamingResponse(self._wire_events(wire, behaviour), media_type=wire.media_type)
         return StreamingResponse(self._events(body, behaviour), media_type="text/event-stream")
+
+    async def _wire_events(self, wire: wires.Wire, stream: Stream) -> AsyncIterator[bytes]:
+        """A `Stream` in Anthropic's or Bedrock's framing, with its pauses and failures."""
+        generation = self._generation
+        try:
+            for kind, event, position in wire.events(stream):
+                if position is not None:
+                    if stream.reset_after is not None and position == stream.reset_after:
+                        raise ConnectionResetError("fake reset")
+                    if stream.malformed_after is not None and position == stream.malformed_after:
+                        yield wire.malformed()
+                    if stream.error_event_after is not None and position == stream.error_event_after:
+                        yield wire.error_event()
+                        return
+                if kind == "end" and not stream.send_done:
+                    break
+                yield wire.frame(kind, event)
+                if position == 0 and stream.hold_after_first is not None:
+                    await asyncio.to_thread(stream.hold_after_first.wait, 10)
+                if position is not None and stream.delay_s:
+                    await asyncio.sleep(stream.delay_s)
+                if generation != self._generation:
+                    return
+            self.streams_finished += 1
+        finally:
+            if generation == self._generation:
+                self.streams_closed.set()
 
     async def _raw(self, raw: Raw) -> AsyncIterator[bytes]:
         generation = self._generation
@@ -229,13 +289,6 @@ class FakeUpstream:
         finally:
             if generation == self._generation:
                 self.streams_closed.set()
-
-
-def _last_user_text(body: dict[str, Any]) -> str:
-    for message in reversed(body.get("messages", [])):
-        if message.get("role") == "user" and isinstance(message.get("content"), str):
-            return str(message["content"])
-    return ""
 
 
 def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:

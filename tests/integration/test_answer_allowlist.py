@@ -19,7 +19,16 @@ import pytest
 
 from tests.conftest import Gateway
 from tests.fakes.upstream import FakeUpstream, Raw
-from tests.helpers import assert_allowlisted, chat_body, frames_of, post_chat
+from tests.helpers import (
+    assert_allowlisted,
+    chat_body,
+    events_of,
+    frames_of,
+    post_chat,
+    post_route,
+    route_body,
+    stream_failed,
+)
 
 EMAIL = "mallory.leak@exfil-example.net"
 SECRET = "AKIA" + "Z7Q2MXW4T9KLBN3R"
@@ -196,3 +205,154 @@ def test_the_openai_sdk_parses_every_variant(gateway: Gateway, upstream: FakeUps
     assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens == 7
     finishes = [c.finish_reason for chunk in chunks for c in chunk.choices if c.finish_reason]
     assert finishes and all(f in ("stop", "tool_calls", "function_call") for f in finishes)
+
+
+# ---------------------------------------------------------------- the Messages and Responses wires
+# The same planted answers reach callers of the agent routes, rebuilt in each route's own format
+# from known fields only (issue 15). Every key of every object the caller gets is one of its
+# writer's keys (a tool call's `input` holds the provider's guarded argument names, so it is not
+# walked); neither planted value appears anywhere; the official SDK of the format parses it.
+WIRE_KEYS = {
+    "messages": {
+        "id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage",
+        "input_tokens", "output_tokens", "text", "name", "input", "index", "content_block",
+        "delta", "partial_json", "message", "error", "code", "param", "thinking", "signature",
+    },
+    "responses": {
+        "id", "object", "created_at", "status", "model", "output", "usage", "type", "role",
+        "content", "text", "annotations", "logprobs", "call_id", "name", "arguments",
+        "input_tokens", "output_tokens", "total_tokens", "input_tokens_details",
+        "output_tokens_details", "cached_tokens", "reasoning_tokens", "error", "incomplete_details",
+        "instructions", "metadata", "parallel_tool_calls", "temperature", "top_p", "tool_choice",
+        "tools", "response", "sequence_number", "item", "item_id", "output_index",
+        "content_index", "part", "delta", "reason", "code", "message", "param", "refusal",
+        "url", "title", "start_index", "end_index", "summary",
+    },
+}  # fmt: skip
+
+
+def assert_wire_keys(obj: Any, route: str) -> None:
+    if isinstance(obj, dict):
+        assert set(obj) <= WIRE_KEYS[route], (route, set(obj) - WIRE_KEYS[route])
+        for key, value in obj.items():
+            if key != "input":
+                assert_wire_keys(value, route)
+    elif isinstance(obj, list):
+        for value in obj:
+            assert_wire_keys(value, route)
+
+
+@pytest.mark.parametrize("route", ["messages", "responses"])
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_planted_values_never_reach_the_agent_routes(
+    gateway: Gateway, upstream: FakeUpstream, variant: str, route: str
+) -> None:
+    answer = whole(variant)
+    upstream.queue(
+        Raw([json.dumps(answer).encode()]), Raw(as_stream(answer), content_type="text/event-stream")
+    )
+    plain = post_route(gateway, route, route_body(route, "hello", model=MODEL, pii="obfuscate"))
+    assert plain.status_code == 200, plain.text
+    streamed = post_route(gateway, route, route_body(route, "hello", stream=True, pii="obfuscate"))
+    assert streamed.status_code == 200
+    for raw in (plain.content, streamed.content):
+        assert EMAIL.encode() not in raw and SECRET.encode() not in raw
+    assert_wire_keys(plain.json(), route)
+    events = events_of(streamed.text)
+    assert not stream_failed(route, streamed.text), events[-1]
+    assert_wire_keys(events, route)
+    if route == "messages":
+        assert plain.json()["id"].startswith("msg_") and plain.json()["model"] == MODEL
+        assert events[-1]["type"] == "message_stop"
+    else:
+        assert plain.json()["id"].startswith("resp_") and plain.json()["model"] == MODEL
+        assert events[-1]["type"] == "response.completed"
+
+
+# Answers in Anthropic's and Bedrock's own wire formats, with foreign values in fields the
+# gateway knows (guarded) and fields it does not (dropped): every route's answer holds neither.
+def anthropic_answer(content: list[dict[str, Any]], **extra: Any) -> bytes:
+    answer = {
+        "id": "msg_provider",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-haiku-4-5",
+        "content": content,
+        "stop_reason": "end_turn",
+        "usage": {"input_tokens": 3, "output_tokens": 4},
+        **extra,
+    }
+    return json.dumps(answer).encode()
+
+
+def converse_answer(content: list[dict[str, Any]], **extra: Any) -> bytes:
+    answer = {
+        "output": {"message": {"role": "assistant", "content": content}},
+        "stopReason": "end_turn",
+        "usage": {"inputTokens": 3, "outputTokens": 4, "totalTokens": 7},
+        **extra,
+    }
+    return json.dumps(answer).encode()
+
+
+NATIVE: dict[str, tuple[str, bytes]] = {
+    "anthropic-text": ("anthropic", anthropic_answer([{"type": "text", "text": f"Mail {PLANTED}."}])),
+    "anthropic-thinking": (
+        "anthropic",
+        anthropic_answer(
+            [
+                {"type": "thinking", "thinking": PLANTED, "signature": PLANTED},
+                {"type": "redacted_thinking", "data": PLANTED},
+                {"type": "text", "text": "ok"},
+            ]
+        ),
+    ),
+    "anthropic-tool-use": (
+        "anthropic",
+        anthropic_answer(
+            [{"type": "tool_use", "id": PLANTED, "name": "lookup", "input": {"to": EMAIL, "k": SECRET}}]
+        ),
+    ),
+    "anthropic-unknown-block-and-fields": (
+        "anthropic",
+        anthropic_answer(
+            [
+                {"type": "text", "text": "ok", "citations": [{"cited_text": PLANTED}]},
+                {"type": "x", "d": PLANTED},
+            ],
+            container={"id": PLANTED},
+            stop_sequence=PLANTED,
+        ),
+    ),
+    "bedrock-text": ("bedrock", converse_answer([{"text": f"Mail {PLANTED}."}])),
+    "bedrock-reasoning-and-unknown": (
+        "bedrock",
+        converse_answer(
+            [{"reasoningContent": {"reasoningText": {"text": PLANTED}}}, {"text": "ok", "x": PLANTED}],
+            trace={"guardrail": PLANTED},
+            additionalModelResponseFields={"note": PLANTED},
+        ),
+    ),
+    "bedrock-tool-use": (
+        "bedrock",
+        converse_answer([{"toolUse": {"toolUseId": PLANTED, "name": "lookup", "input": {"to": EMAIL}}}]),
+    ),
+}
+NATIVE_MODELS = {"anthropic": "anthropic/claude-haiku-4-5", "bedrock": "bedrock/claude-haiku-4-5"}
+
+
+@pytest.mark.parametrize("route", ["chat", "messages", "responses"])
+@pytest.mark.parametrize("variant", sorted(NATIVE))
+def test_planted_values_in_native_provider_answers(
+    gateway: Gateway, upstream: FakeUpstream, variant: str, route: str
+) -> None:
+    provider, raw = NATIVE[variant]
+    model = NATIVE_MODELS[provider]
+    upstream.queue(Raw([raw]))
+    response = post_route(gateway, route, route_body(route, "hello", model=model, pii="obfuscate"))
+    assert response.status_code == 200, response.text
+    assert EMAIL.encode() not in response.content and SECRET.encode() not in response.content
+    if route == "chat":
+        assert_allowlisted(response.json(), model)
+    else:
+        assert_wire_keys(response.json(), route)

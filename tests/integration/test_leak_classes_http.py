@@ -1,7 +1,8 @@
 """Issue 11's classes through the HTTP API, the way an outside suite meets them: what the
 provider received (request side) and what the caller received (answer side), whole and
-streamed. The masking-level tables (tests/masking/test_leak_classes.py and cases/) hold the
-full variant lists; these rows check that every class survives the trip through the app."""
+streamed, on each of the three routes (chat completions, Anthropic Messages, OpenAI Responses).
+The masking-level tables (tests/masking/test_leak_classes.py and cases/) hold the full variant
+lists; these rows check that every class survives the trip through the app."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from tests.conftest import Gateway
 from tests.fakes.upstream import FakeUpstream, Reply
-from tests.helpers import answer_text, chat_body, post_chat
+from tests.helpers import ROUTES, post_route, route_body, route_error, route_text
 
 # (what the caller writes, the value that must not reach the provider)
 REQUEST_SIDE = [
@@ -54,32 +55,40 @@ CREDENTIALS = [
 ]
 
 
+@pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("stream", [False, True])
 @pytest.mark.parametrize(("text", "value"), REQUEST_SIDE)
 def test_values_in_every_form_never_reach_the_provider(
-    gateway: Gateway, upstream: FakeUpstream, text: str, value: str, stream: bool
+    gateway: Gateway, upstream: FakeUpstream, text: str, value: str, stream: bool, route: str
 ) -> None:
-    response = post_chat(gateway, chat_body(f"note: {text} thanks", stream=stream, pii="obfuscate"))
+    body = route_body(route, f"note: {text} thanks", stream=stream, pii="obfuscate")
+    response = post_route(gateway, route, body)
     assert response.status_code == 200
-    sent = upstream.received[-1].body.decode()
-    assert value not in json.loads(sent)["messages"][-1]["content"]
+    sent = json.dumps(json.loads(upstream.received[-1].body)["messages"][-1], ensure_ascii=False)
+    assert "note: " in sent and " thanks" in sent and value not in sent  # the text went, masked
     # ...and the caller gets exactly what they wrote back (the fake provider echoes), except
     # inside a `scheme:` link, where the placeholder stays (docs/masking.md, placeholders)
     if text.startswith("tel:"):
-        assert "tel:[REDACTED_PHONE_1]" in answer_text(response)
+        assert "tel:[REDACTED_PHONE_1]" in route_text(route, response)
     else:
-        assert f"note: {text} thanks" in answer_text(response)
-    blocked = post_chat(gateway, chat_body(text, pii="block"))
-    assert blocked.status_code == 400 and blocked.json()["error"]["code"] == "pii_detected"
+        assert f"note: {text} thanks" in route_text(route, response)
+    blocked = post_route(gateway, route, route_body(route, text, pii="block"))
+    assert blocked.status_code == 400 and route_error(route, blocked)["code"] == "pii_detected"
 
 
-@pytest.mark.parametrize("mode", ["disabled", "obfuscate", "block"])
+# Every mode on chat completions; the agent routes share its scan (their own positions are in
+# tests/reliability/test_no_leak.py), so one mode each there keeps the suite's time down.
+CREDENTIAL_CASES = [("chat", mode) for mode in ("disabled", "obfuscate", "block")]
+CREDENTIAL_CASES += [(route, "disabled") for route in ROUTES if route != "chat"]
+
+
+@pytest.mark.parametrize(("route", "mode"), CREDENTIAL_CASES)
 @pytest.mark.parametrize("text", CREDENTIALS)
 def test_credentials_are_refused_in_every_mode(
-    gateway: Gateway, upstream: FakeUpstream, text: str, mode: str
+    gateway: Gateway, upstream: FakeUpstream, text: str, mode: str, route: str
 ) -> None:
-    response = post_chat(gateway, chat_body(f"please check {text}", pii=mode))
-    assert response.status_code == 400 and response.json()["error"]["code"] == "secret_detected"
+    response = post_route(gateway, route, route_body(route, f"please check {text}", pii=mode))
+    assert response.status_code == 400 and route_error(route, response)["code"] == "secret_detected"
     assert upstream.received == []
 
 
@@ -94,27 +103,30 @@ def test_credentials_are_refused_in_every_mode(
     ],
 )
 @pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("route", ROUTES)
 def test_restored_values_never_ride_a_link_out(
-    gateway: Gateway, upstream: FakeUpstream, link: str, stream: bool
+    gateway: Gateway, upstream: FakeUpstream, link: str, stream: bool, route: str
 ) -> None:
     email = "jane.roe@example.com"
     upstream.queue(
         Reply(content="Sure: " + link.format("[REDACTED_EMAIL_1]") + " and mail [REDACTED_EMAIL_1].")
     )
-    response = post_chat(gateway, chat_body(f"mail {email}", stream=stream, pii="obfuscate"))
-    answer = answer_text(response)
+    response = post_route(gateway, route, route_body(route, f"mail {email}", stream=stream, pii="obfuscate"))
+    answer = route_text(route, response)
     assert answer.endswith(f"and mail {email}.")  # restored in plain text...
     assert link.format("[REDACTED_EMAIL_1]") in answer  # ...never inside the link
 
 
 @pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("route", ROUTES)
 def test_long_foreign_values_are_redacted_whole(
-    gateway: Gateway, upstream: FakeUpstream, stream: bool
+    gateway: Gateway, upstream: FakeUpstream, stream: bool, route: str
 ) -> None:
     jwt = (
         "eyJhbGciOiJIUzI1NiJ9." + "eyJ" + "a1B2c3D4e5" * 120 + ".Sfl_KxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
     )
     url = "https://t.example/" + "x9/" * 200 + "?u=mallory@evil.example&z=1"
     upstream.queue(Reply(content=f"token {jwt} and link {url} done"))
-    answer = answer_text(post_chat(gateway, chat_body("hi", stream=stream, pii="obfuscate")))
+    response = post_route(gateway, route, route_body(route, "hi", stream=stream, pii="obfuscate"))
+    answer = route_text(route, response)
     assert jwt[:40] not in answer and "mallory@evil.example" not in answer and answer.endswith("done")

@@ -36,6 +36,13 @@ def test_models_list_in_openai_shape(gateway: Gateway, prefix: str) -> None:
         "xai/grok-beta",
         "deepseek/deepseek-chat",
         "deepseek/deepseek-reasoner",
+        "anthropic/claude-opus-5",
+        "anthropic/claude-sonnet-5",
+        "anthropic/claude-haiku-4-5",
+        "bedrock/claude-sonnet-4-6",
+        "bedrock/claude-opus-4-6",
+        "bedrock/claude-haiku-4-5",
+        "bedrock/nova-2-lite",
     ]
     assert all(m["object"] == "model" and m["owned_by"] for m in body["data"])
 

@@ -177,7 +177,7 @@ def test_every_gateway_setting_in_the_template_is_one_the_app_reads() -> None:
                 assert read, f"{fn.logical_id}: the app never reads {name}"
 
 
-def _statements(logical_id: str) -> list[dict[str, Any]]:
+def _statements(logical_id: str, **params: str) -> list[dict[str, Any]]:
     """The function's IAM statements, resolved; only inline statements are allowed.
 
     SAM's policy templates (DynamoDBCrudPolicy and friends) grant more than a route needs
@@ -186,14 +186,14 @@ def _statements(logical_id: str) -> list[dict[str, Any]]:
     statements = []
     for policy in RESOURCES[logical_id]["Properties"]["Policies"]:
         assert set(policy) == {"Statement"}, f"{logical_id}: only inline statements, not {sorted(policy)}"
-        statements.extend(_resolver().eval(policy["Statement"]))
+        statements.extend(_resolver(**params).eval(policy["Statement"]))
     return statements
 
 
-def _grants(logical_id: str) -> dict[str, set[str]]:
+def _grants(logical_id: str, **params: str) -> dict[str, set[str]]:
     """Action -> resources it is allowed on."""
     grants: dict[str, set[str]] = {}
-    for stmt in _statements(logical_id):
+    for stmt in _statements(logical_id, **params):
         assert stmt["Effect"] == "Allow"
         actions = stmt["Action"] if isinstance(stmt["Action"], list) else [stmt["Action"]]
         resources = stmt["Resource"] if isinstance(stmt["Resource"], list) else [stmt["Resource"]]
@@ -204,6 +204,23 @@ def _grants(logical_id: str) -> dict[str, set[str]]:
 
 
 TABLE = "stand-in-KeysTable.Arn"
+
+
+def _bedrock_arns(*models: str) -> set[str]:
+    """A model through any cross-region profile (global., us., ...) and in any Region, the
+    regionless ARN of a global profile's model included (IAM's * matches the empty Region)."""
+    arns = {f"arn:aws:bedrock:*:*:inference-profile/*.{m}" for m in models}
+    return arns | {f"arn:aws:bedrock:*::foundation-model/{m}" for m in models}
+
+
+def _catalog_bedrock_models() -> set[str]:
+    """The foundation models behind the catalog's bedrock/... rows (profile prefix removed)."""
+    from gateway.catalog import MODELS
+
+    return {spec.upstream_model.split(".", 1)[1] for spec in MODELS if spec.api == "bedrock"}
+
+
+BEDROCK = _bedrock_arns(*sorted(_catalog_bedrock_models()))
 
 
 @pytest.mark.parametrize(
@@ -217,6 +234,8 @@ TABLE = "stand-in-KeysTable.Arn"
                 "dynamodb:GetItem": {TABLE},
                 "dynamodb:UpdateItem": {TABLE},
                 "secretsmanager:GetSecretValue": {"stand-in-ProvidersSecret"},
+                "bedrock:InvokeModel": BEDROCK,
+                "bedrock:InvokeModelWithResponseStream": BEDROCK,
             },
         ),
         # The API function's routes: auth and usage as above, plus the admin routes
@@ -229,12 +248,32 @@ TABLE = "stand-in-KeysTable.Arn"
                 "dynamodb:Scan": {TABLE},
                 "dynamodb:UpdateItem": {TABLE},
                 "secretsmanager:GetSecretValue": {"stand-in-ProvidersSecret", "stand-in-AdminSecret"},
+                "bedrock:InvokeModel": BEDROCK,
+                "bedrock:InvokeModelWithResponseStream": BEDROCK,
             },
         ),
     ],
 )
 def test_least_privilege_exact_actions(logical_id: str, expected: dict[str, set[str]]) -> None:
     assert _grants(logical_id) == expected
+
+
+@pytest.mark.parametrize("logical_id", ["ApiFunction", "StreamFunction"])
+def test_bedrock_only_for_the_configured_models(logical_id: str) -> None:
+    """Both functions serve chat, so both may call Bedrock, and only for the BedrockModels
+    parameter's models: by default exactly the catalog's bedrock/... rows, and a narrower list
+    narrows the grant (no bedrock:* action, no model wildcard, no other model)."""
+    assert _grants(logical_id)["bedrock:InvokeModel"] == BEDROCK
+    only = "anthropic.claude-haiku-4-5-20251001-v1:0"
+    grants = _grants(logical_id, BedrockModels=only)
+    bedrock = {action: arns for action, arns in grants.items() if action.startswith("bedrock:")}
+    assert bedrock == {
+        "bedrock:InvokeModel": _bedrock_arns(only),
+        "bedrock:InvokeModelWithResponseStream": _bedrock_arns(only),
+    }
+    pattern = re.compile(DATA["Parameters"]["BedrockModels"]["AllowedPattern"])
+    assert pattern.fullmatch(DATA["Parameters"]["BedrockModels"]["Default"])
+    assert not pattern.fullmatch("*") and not pattern.fullmatch("anthropic.*")
 
 
 def test_the_code_calls_only_the_dynamodb_actions_the_api_function_may() -> None:

@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from dev import aws as dev_aws
-from tests.conftest import PROVIDER_KEYS, free_port
+from tests.conftest import PROVIDER_KEYS, free_port, provider_urls
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -176,6 +176,8 @@ def start_gateway_process(
         "GATEWAY_ADMIN_SECRET": dev_aws.ADMIN_SECRET,
         "GATEWAY_OPENAI_BASE_URL": upstream_url,
         "GATEWAY_DEEPSEEK_BASE_URL": upstream_url,
+        "GATEWAY_ANTHROPIC_BASE_URL": provider_urls(upstream_url)["anthropic"],
+        "GATEWAY_BEDROCK_BASE_URL": provider_urls(upstream_url)["bedrock"],
         "GATEWAY_DEADLINE_S": "10",
         "GATEWAY_IDLE_TIMEOUT_S": "5",
         "GATEWAY_DEFAULT_RPM": "100000",

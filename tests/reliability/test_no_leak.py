@@ -27,7 +27,7 @@ import pytest
 
 from tests.conftest import PROVIDER_KEYS
 from tests.fakes.upstream import FakeUpstream, Reply, Status, Stream
-from tests.helpers import MODEL, frames_of
+from tests.helpers import MODEL, events_of, frames_of, post_route, route_error, stream_failed
 from tests.reliability.conftest import GatewayProcess, ProcessFactory
 
 pytestmark = pytest.mark.xdist_group("reliability-processes")
@@ -212,6 +212,126 @@ def position_params() -> list[Any]:
     return params
 
 
+# ----------------------------------------------------------------- the Messages and Responses wires
+# The same planted values in every place the two agent wire formats carry text (issue 15). Each
+# route speaks to a provider of another wire, so a string the translation forgot to scan, or an
+# unknown field it forwarded, shows at the fake provider: Messages reaches Anthropic's API,
+# Responses reaches Bedrock's Converse.
+ROUTE_MODELS = {"messages": "anthropic/claude-haiku-4-5", "responses": "bedrock/claude-haiku-4-5"}
+
+
+def _claude_tool(description: str = "a tool", prop: str = "city") -> list[dict[str, Any]]:
+    schema = {"type": "object", "properties": {prop: {"type": "string", "description": description}}}
+    return [{"name": "weather", "description": description, "input_schema": schema}]
+
+
+def _claude_exchange(use_input: Any = None, result: Any = "ok", use_id: str = "toolu_1") -> list[Any]:
+    return [
+        _user("what is the weather?"),
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "tool_use", "id": use_id, "name": "weather", "input": use_input or {"city": "x"}}
+            ],
+        },
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": use_id, "content": result}]},
+    ]
+
+
+def _fn_tool(description: str = "a tool", prop: str = "city") -> list[dict[str, Any]]:
+    schema = {"type": "object", "properties": {prop: {"type": "string", "description": description}}}
+    return [{"type": "function", "name": "weather", "description": description, "parameters": schema}]
+
+
+def _fn_exchange(arguments: str = "{}", output: Any = "ok", call_id: str = "call_1") -> list[Any]:
+    return [
+        _user("what is the weather?"),
+        {"type": "function_call", "call_id": call_id, "name": "weather", "arguments": arguments},
+        {"type": "function_call_output", "call_id": call_id, "output": output},
+    ]
+
+
+WIRE_FORWARDED: dict[str, dict[str, Callable[[str], Body]]] = {
+    "messages": {
+        "text": lambda t: {"messages": [_user(f"please help: {t} thanks")]},
+        "text-block": lambda t: {"messages": [_user([{"type": "text", "text": t}])]},
+        "system-string": lambda t: {"system": f"You know {t}.", "messages": [_user()]},
+        "system-blocks": lambda t: {"system": [{"type": "text", "text": t}], "messages": [_user()]},
+        "assistant-turn": lambda t: {"messages": [_user(), {"role": "assistant", "content": t}, _user("?")]},
+        "tool-use-input-value": lambda t: {"messages": _claude_exchange(use_input={"city": t})},
+        "tool-use-input-key": lambda t: {"messages": _claude_exchange(use_input={t: "x"})},
+        "tool-use-id": lambda t: {"messages": _claude_exchange(use_id=t)},
+        "tool-result-string": lambda t: {"messages": _claude_exchange(result=t)},
+        "tool-result-blocks": lambda t: {"messages": _claude_exchange(result=[{"type": "text", "text": t}])},
+        "tool-description": lambda t: {"messages": [_user()], "tools": _claude_tool(description=t)},
+        "tool-schema-key": lambda t: {"messages": [_user()], "tools": _claude_tool(prop=t)},
+        "stop-sequences": lambda t: {"messages": [_user()], "stop_sequences": [t]},
+        "metadata-user-id": lambda t: {"messages": [_user()], "metadata": {"user_id": t[:256]}},
+    },
+    "responses": {
+        "input-string": lambda t: {"input": f"please help: {t} thanks"},
+        "input-text-part": lambda t: {"input": [_user([{"type": "input_text", "text": t}])]},
+        "instructions": lambda t: {"instructions": f"You know {t}.", "input": "hello"},
+        "developer-item": lambda t: {"input": [{"role": "developer", "content": t}, _user()]},
+        "assistant-output-text": lambda t: {
+            "input": [
+                _user(),
+                {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": t}]},
+                _user("?"),
+            ]
+        },
+        "function-call-arguments": lambda t: {"input": _fn_exchange(arguments=json.dumps({"city": t}))},
+        "function-call-id": lambda t: {"input": _fn_exchange(call_id=t)},
+        "function-call-output": lambda t: {"input": _fn_exchange(output=t)},
+        "function-call-output-parts": lambda t: {
+            "input": _fn_exchange(output=[{"type": "input_text", "text": t}])
+        },
+        "tool-description": lambda t: {"input": "hello", "tools": _fn_tool(description=t)},
+        "tool-schema-key": lambda t: {"input": "hello", "tools": _fn_tool(prop=t)},
+        "text-format-schema": lambda t: {
+            "input": "hello",
+            "text": {"format": {"type": "json_schema", "name": "a", "schema": {"description": t}}},
+        },
+    },
+}
+WIRE_NOT_FORWARDED: dict[str, dict[str, Callable[[str], Body]]] = {
+    "messages": {
+        "unknown-top-level-field": lambda t: {"messages": [_user()], "note": t, "metadata": {"tag": t}},
+        "unknown-block-field": lambda t: {
+            "messages": [_user([{"type": "text", "text": "hi", "note": t, "cache_control": {"x": t}}])]
+        },
+        "thinking-block": lambda t: {
+            "messages": [
+                _user(),
+                {"role": "assistant", "content": [{"type": "thinking", "thinking": t, "signature": t}]},
+                _user("?"),
+            ]
+        },
+        "unknown-tool-field": lambda t: {
+            "messages": [_user()],
+            "tools": [{**_claude_tool()[0], "note": t, "cache_control": {"type": t}}],
+        },
+    },
+    "responses": {
+        "unknown-top-level-field": lambda t: {"input": "hello", "note": t, "metadata": {"tag": t}},
+        "unknown-item-field": lambda t: {"input": [{"role": "user", "content": "hello", "note": t}]},
+        "reasoning-item": lambda t: {
+            "input": [_user(), {"type": "reasoning", "id": "rs_1", "summary": [{"type": "x", "text": t}]}]
+        },
+        "unknown-tool-field": lambda t: {"input": "hello", "tools": [{**_fn_tool()[0], "note": t}]},
+    },
+}
+
+
+def wire_params() -> list[Any]:
+    return [
+        pytest.param(route, name, build, forwarded, id=f"{route}-{name}")
+        for forwarded, table in ((True, WIRE_FORWARDED), (False, WIRE_NOT_FORWARDED))
+        for route, builds in table.items()
+        for name, build in builds.items()
+    ]
+
+
 # --------------------------------------------------------------------------- checks
 
 
@@ -228,26 +348,34 @@ def upstream_saw(upstream: FakeUpstream) -> str:
     return "\n".join(r.body.decode(errors="replace") + json.dumps(r.headers) for r in upstream.received)
 
 
-def check_response(response: httpx.Response, *, pii_may_return: bool) -> None:
+def check_response(response: httpx.Response, *, pii_may_return: bool, route: str = "chat") -> None:
     headers = json.dumps(dict(response.headers))
     assert not found(headers, EVERYTHING), f"planted value in response headers: {headers}"
     assert response.status_code < 500, response.text
     text = response.text
-    if response.status_code >= 400 or '\n\ndata: {"error"' in "\n\n" + text:
+    streamed = response.headers.get("content-type", "").startswith("text/event-stream")
+    if response.status_code >= 400 or (streamed and stream_failed(route, text)):
         assert not found(text, EVERYTHING), f"planted value in an error: {text[:500]}"
     assert not found(text, ALL_SECRETS)
     if not pii_may_return:
         assert not found(text, ALL_PII)
-    if response.headers.get("content-type", "").startswith("text/event-stream"):
+    if streamed and route == "chat":
         frames = frames_of(text)
         assert frames[-1] == "[DONE]"
         for frame in frames:
             if isinstance(frame, dict) and "error" in frame:
                 assert not found(json.dumps(frame), EVERYTHING)
+    elif streamed:  # named events, each checked to carry its own type; a stream always ends
+        last = events_of(text)[-1]["type"]
+        assert last in ("message_stop", "error", "response.completed", "response.failed"), last
 
 
 def run_matrix(
-    gateway: GatewayProcess, upstream: FakeUpstream, build: Callable[[str], Body], forwarded: bool
+    gateway: GatewayProcess,
+    upstream: FakeUpstream,
+    build: Callable[[str], Body],
+    forwarded: bool,
+    route: str = "chat",
 ) -> None:
     cases: list[tuple[str, str, bool, str]] = [
         ("secret", SECRETS["aws"], s, m) for m in MODES for s in (False, True)
@@ -256,22 +384,25 @@ def run_matrix(
     cases += [("pii", PII_TEXT, s, m) for m in MODES for s in (False, True)]
     for kind, value, stream, mode in cases:
         upstream.reset()
-        body = {"model": MODEL, **build(value), "stream": stream, "pii": mode}
-        response = send(gateway, body)
-        where = f"{kind} mode={mode} stream={stream}"
+        body = {"model": ROUTE_MODELS.get(route, MODEL), **build(value), "stream": stream, "pii": mode}
+        if route == "messages":
+            body["max_tokens"] = 256
+        response = post_route(gateway, route, body)
+        where = f"{route} {kind} mode={mode} stream={stream}"
         saw = upstream_saw(upstream)
         assert not found(saw, ALL_SECRETS), f"secret reached the provider ({where})"
         if mode != "disabled":
             assert not found(saw, ALL_PII), (
                 f"personal data reached the provider ({where}): {found(saw, ALL_PII)}"
             )
-        check_response(response, pii_may_return=kind == "pii" and mode in ("disabled", "obfuscate"))
+        may_return = kind == "pii" and mode in ("disabled", "obfuscate")
+        check_response(response, pii_may_return=may_return, route=route)
         if forwarded and kind == "secret":
-            assert response.status_code == 400 and response.json()["error"]["code"] == "secret_detected", (
-                where
-            )
+            assert response.status_code == 400, (where, response.text[:300])
+            assert route_error(route, response)["code"] == "secret_detected", where
         if forwarded and kind == "pii" and mode == "block":
-            assert response.status_code == 400 and response.json()["error"]["code"] == "pii_detected", where
+            assert response.status_code == 400, (where, response.text[:300])
+            assert route_error(route, response)["code"] == "pii_detected", where
         if not forwarded:
             assert response.status_code == 200, (where, response.text[:300])
             assert not found(saw, EVERYTHING), f"an unforwarded field left the gateway ({where})"
@@ -285,6 +416,24 @@ def test_planted_values_in_the_body(
     proc: GatewayProcess, upstream: FakeUpstream, name: str, build: Callable[[str], Body], forwarded: bool
 ) -> None:
     run_matrix(proc, upstream, build, forwarded)
+
+
+@pytest.mark.parametrize(("route", "name", "build", "forwarded"), wire_params())
+def test_planted_values_in_the_agent_wire_formats(
+    processes: dict[str, GatewayProcess],
+    upstream: FakeUpstream,
+    route: str,
+    name: str,
+    build: Callable[[str], Body],
+    forwarded: bool,
+) -> None:
+    """On the process started as run.sh starts it only: what the dev process adds (uvicorn's
+    access log) depends on the path, not the wire, and the chat positions above cover it."""
+    gateway = processes["prod"]
+    run_matrix(gateway, upstream, build, forwarded, route)
+    assert gateway.alive()
+    leaked = found(gateway.read_output(), [*EVERYTHING, gateway.api_key, *PROVIDER_KEYS.values()])
+    assert not leaked, f"planted values in the process output: {leaked}"
 
 
 def test_planted_values_in_the_model_field(proc: GatewayProcess, upstream: FakeUpstream) -> None:

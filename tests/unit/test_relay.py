@@ -54,10 +54,14 @@ def guard_for(
     return AnswerGuard(protected.vault, mode, CONFIG), "[REDACTED_EMAIL_1]"
 
 
-def writer() -> ChatCompletionWriter:
+def writer(include_usage: bool = False, extra: dict[str, Any] | None = None) -> ChatCompletionWriter:
     counter = itertools.count(1)
     return ChatCompletionWriter(
-        "openai/gpt-4o-mini", clock=lambda: 1700000000, ids=lambda p: f"{p}{next(counter)}"
+        "openai/gpt-4o-mini",
+        include_usage=include_usage,
+        extra=extra,
+        clock=lambda: 1700000000,
+        ids=lambda p: f"{p}{next(counter)}",
     )
 
 
@@ -78,13 +82,7 @@ async def run(
         frames_at_finish.append(len(raw))
 
     async for frame in relay_stream(
-        stream,
-        guard,
-        writer(),
-        include_usage=include_usage,
-        finish=finish,
-        searches=lambda: 2,
-        first_extra=first_extra,
+        stream, guard, writer(include_usage, first_extra), finish=finish, searches=lambda: 2
     ):
         raw.append(frame)
     return frames_of(b"".join(raw).decode()), outcomes, frames_at_finish
@@ -154,7 +152,7 @@ async def test_a_caller_who_leaves_still_gets_finished_and_the_provider_closed()
     async def finish(outcome: Outcome) -> None:
         outcomes.append(outcome)
 
-    body = relay_stream(stream, guard, writer(), include_usage=False, finish=finish, searches=lambda: 0)
+    body = relay_stream(stream, guard, writer(), finish=finish, searches=lambda: 0)
     await anext(body)
     await body.aclose()  # what Starlette does when the client goes away
     assert stream.closed and len(outcomes) == 1 and outcomes[0].disconnected
@@ -202,7 +200,7 @@ async def test_a_whole_answer_has_every_field_guarded_and_only_known_keys() -> N
         ],
         Usage({"total_tokens": 5}),
     )
-    body = await relay_whole(piece, guard, writer(), None)
+    body = await relay_whole(piece, guard, writer())
     message = body["choices"][0]["message"]
     assert set(body) == {"id", "object", "created", "model", "choices", "usage"}
     assert body["choices"][0]["logprobs"] is None and body["id"] == "chatcmpl-1"
@@ -234,5 +232,5 @@ async def test_a_whole_answer_has_every_field_guarded_and_only_known_keys() -> N
 async def test_foreign_secrets_are_redacted_in_every_mode(mode: masking.PiiMode) -> None:
     key = "AKIA" + "Q3EGT5WZ7XKPLM2N"
     guard, _ = guard_for("hello", mode=mode)
-    body = await relay_whole(text(f"use {key} now", finish_reason="stop"), guard, writer(), None)
+    body = await relay_whole(text(f"use {key} now", finish_reason="stop"), guard, writer())
     assert key not in json.dumps(body) and "[REDACTED_SECRET]" in body["choices"][0]["message"]["content"]

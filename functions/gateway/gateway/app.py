@@ -17,9 +17,10 @@ from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
 from gateway import openapi
-from gateway.api import admin, chat, health, models, playground
+from gateway.api import admin, chat, health, messages, models, playground, responses
 from gateway.audit import AuditRecord
 from gateway.errors import GatewayError, InvalidRequest, MethodNotAllowed, NotFound
+from gateway.formats.anthropic.errors import error_body as anthropic_error_body
 from gateway.logs import configure_logging
 from gateway.middleware import BodyLimitMiddleware, RequestIdMiddleware, UnhandledErrorMiddleware
 from gateway.pipeline.finish import Outcome, finish
@@ -54,6 +55,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     for prefix in API_PREFIXES:
         app.include_router(models.router, prefix=prefix, tags=["models"])
         app.include_router(chat.router, prefix=prefix, tags=["chat"])
+        app.include_router(messages.router, prefix=prefix, tags=["anthropic"])
+        app.include_router(responses.router, prefix=prefix, tags=["responses"])
         if settings.admin_routes:
             app.include_router(admin.router, prefix=prefix)
     app.add_exception_handler(GatewayError, _gateway_error)  # type: ignore[arg-type]
@@ -66,10 +69,12 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     return app
 
 
-async def _render(error: GatewayError, request: Request | None = None) -> JSONResponse:
-    if request is not None:
-        await _close_audit(request.scope, error)
-    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+async def _render(error: GatewayError, request: Request) -> JSONResponse:
+    await _close_audit(request.scope, error)
+    # Anthropic's clients read Anthropic's error shape; everyone else reads OpenAI's.
+    anthropic = request.url.path.rstrip("/").endswith(("/messages", "/messages/count_tokens"))
+    body = anthropic_error_body(error) if anthropic else error.body()
+    return JSONResponse(body, status_code=error.status, headers=error.headers)
 
 
 async def _close_audit(scope: Scope, error: GatewayError) -> None:
@@ -87,11 +92,11 @@ async def _gateway_error(request: Request, exc: GatewayError) -> JSONResponse:
 
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     if exc.status_code == 405:
-        return await _render(MethodNotAllowed(f"{request.method} is not allowed on this route."))
+        return await _render(MethodNotAllowed(f"{request.method} is not allowed on this route."), request)
     if exc.status_code == 404:
-        return await _render(NotFound("No such route; the API lives under /api/v1 (or /v1)."))
-    return await _render(InvalidRequest("The request could not be processed."))
+        return await _render(NotFound("No such route; the API lives under /api/v1 (or /v1)."), request)
+    return await _render(InvalidRequest("The request could not be processed."), request)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    return await _render(InvalidRequest("The request is not valid."))
+    return await _render(InvalidRequest("The request is not valid."), request)

@@ -26,9 +26,19 @@ async def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
+def _authorization(request: Request) -> str | None:
+    """The presented key as an Authorization value. Anthropic's clients send it as
+    `x-api-key` (Claude Code with ANTHROPIC_API_KEY), everyone else as a bearer token."""
+    authorization = request.headers.get("authorization")
+    api_key = request.headers.get("x-api-key")
+    if not authorization and api_key:
+        return f"Bearer {api_key}"
+    return authorization
+
+
 async def get_api_key(request: Request, services: ServicesDep) -> KeyRecord:
     """The caller's key, looked up and compared; 401 otherwise."""
-    return await services.authenticator.authenticate(request.headers.get("authorization"))
+    return await services.authenticator.authenticate(_authorization(request))
 
 
 ApiKeyDep = Annotated[KeyRecord, Depends(get_api_key)]
@@ -73,8 +83,8 @@ class Caller:
 async def get_caller(request: Request) -> Caller:
     """The audit record, then the key (a 401 is recorded), without FastAPI's dependency
     machinery: it resolves each declared dependency with its own bookkeeping (tens of
-    microseconds each), and the chat route, on every request's path, calls this itself."""
+    microseconds each), and the walk every model request takes calls this itself."""
     services: Services = request.app.state.services
     audit = await get_audit(request)
-    key = await services.authenticator.authenticate(request.headers.get("authorization"))
+    key = await services.authenticator.authenticate(_authorization(request))
     return Caller(audit, key, services)

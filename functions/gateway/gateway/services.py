@@ -17,6 +17,7 @@ import httpx
 
 import masking
 from gateway.audit import Auditor
+from gateway.aws.credentials import default_chain
 from gateway.aws.dynamodb import from_boto3
 from gateway.catalog import Catalog
 from gateway.errors import ScannerError
@@ -31,7 +32,10 @@ from gateway.search.factory import build_backend
 from gateway.search.types import SearchBackend
 from gateway.secret_store import AdminKey, ProviderKeys, SecretReader
 from gateway.settings import Settings
+from gateway.upstream.anthropic import AnthropicClient
+from gateway.upstream.bedrock import BedrockClient
 from gateway.upstream.client import UpstreamClient
+from gateway.upstream.providers import Providers
 from masking import MaskingConfig
 from masking.detectors.custom import EntityError
 
@@ -46,7 +50,7 @@ class Services:
     catalog: Catalog
     policy: Policy
     masking: masking.MaskingConfig
-    upstream: UpstreamClient
+    upstream: Providers
     authenticator: Authenticator
     admin_key: AdminKey
     keys: KeyStore
@@ -100,13 +104,19 @@ def build_services(
         except ScannerError:
             return ""
 
-    upstream = UpstreamClient(
-        pool,
-        catalog,
-        keys,
-        max_retries=settings.max_retries,
-        idle_timeout_s=settings.idle_timeout_s,
-        sanitize_message=sanitize,
+    common: dict[str, Any] = {
+        "max_retries": settings.max_retries,
+        "idle_timeout_s": settings.idle_timeout_s,
+        "sanitize_message": sanitize,
+    }
+    upstream = Providers(
+        {
+            "openai": UpstreamClient(pool, catalog, keys, **common),
+            "anthropic": AnthropicClient(pool, catalog, keys, **common),
+            "bedrock": BedrockClient(
+                pool, catalog, keys, region=settings.bedrock_region, credentials=default_chain(), **common
+            ),
+        }
     )
     dynamodb_factory = _lazy(dynamodb, "dynamodb")
     store = KeyStore(dynamodb_factory, settings.keys_table)

@@ -24,6 +24,8 @@ PROVIDER_BASE_URL_VARS = {
     "google": "GATEWAY_GOOGLE_BASE_URL",
     "xai": "GATEWAY_XAI_BASE_URL",
     "deepseek": "GATEWAY_DEEPSEEK_BASE_URL",
+    "anthropic": "GATEWAY_ANTHROPIC_BASE_URL",
+    "bedrock": "GATEWAY_BEDROCK_BASE_URL",
 }
 # Local-dev fallbacks for the LLM providers' keys, used only when no providers secret is
 # configured (search backends declare their own, see gateway/search/factory.py).
@@ -32,6 +34,7 @@ PROVIDER_KEY_VARS = {
     "google": "GEMINI_API_KEY",
     "xai": "XAI_API_KEY",
     "deepseek": "DEEPSEEK_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
 }
 
 
@@ -87,6 +90,9 @@ class Settings:
     metrics_namespace: str = "SecureAIGateway"
     local_echo: bool = False
     local_echo_url: str = "http://127.0.0.1:3001/v1"
+    # Bedrock needs no key, only a region (the Lambda's own, or GATEWAY_BEDROCK_REGION): without
+    # one and without GATEWAY_BEDROCK_BASE_URL, Bedrock models are not offered.
+    bedrock_region: str | None = None
 
     @property
     def docs_enabled(self) -> bool:
@@ -150,6 +156,7 @@ class Settings:
             metrics_namespace=read.text("POWERTOOLS_METRICS_NAMESPACE", d.metrics_namespace),
             local_echo=read.flag("GATEWAY_LOCAL_ECHO", d.local_echo),
             local_echo_url=read.text("GATEWAY_LOCAL_ECHO_URL", d.local_echo_url).rstrip("/"),
+            bedrock_region=read.optional("GATEWAY_BEDROCK_REGION") or read.optional("AWS_REGION"),
         )
 
 

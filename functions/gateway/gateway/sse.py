@@ -45,3 +45,8 @@ class SSEDecoder:
 def frame(payload: dict[str, Any]) -> bytes:
     """One `data:` event carrying a JSON object."""
     return b"data: " + json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode() + b"\n\n"
+
+
+def named_frame(payload: dict[str, Any]) -> bytes:
+    """One event named after its payload's `type` (Anthropic's and the Responses API's streams)."""
+    return f"event: {payload['type']}\n".encode() + frame(payload)

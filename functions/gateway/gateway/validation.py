@@ -21,6 +21,11 @@ _MAX_DEPTH = 64
 
 
 def parse_chat_request(raw: bytes) -> ChatCompletionRequest:
+    return validate_chat(load_object(raw))
+
+
+def load_object(raw: bytes) -> dict[str, Any]:
+    """The body as a JSON object, bounded in depth and free of lone surrogates (every route)."""
     if not raw.strip():
         raise InvalidRequest("The request body is empty; send a JSON object.")
     try:
@@ -30,6 +35,11 @@ def parse_chat_request(raw: bytes) -> ChatCompletionRequest:
     if not isinstance(body, dict):
         raise InvalidRequest("The request body must be a JSON object.")
     _check_structure(body)
+    return body
+
+
+def validate_chat(body: dict[str, Any]) -> ChatCompletionRequest:
+    """A chat-completions body (the caller's, or one another wire format was translated into)."""
     try:
         return ChatCompletionRequest.model_validate(body)
     except ValidationError as exc:

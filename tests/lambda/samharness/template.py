@@ -1,7 +1,7 @@
 """template.yaml as data: CloudFormation tags, Globals and the intrinsics we use.
 
 The evaluator is deliberately small: it knows Ref, Fn::Sub, Fn::If, Fn::Equals,
-Fn::Not, Fn::GetAtt, Fn::Join, Fn::Select and Fn::FindInMap, and raises on
+Fn::Not, Fn::GetAtt, Fn::Join, Fn::Split, Fn::Select and Fn::FindInMap, and raises on
 anything else, so a template change it cannot follow fails the tests loudly
 instead of being guessed at.
 """
@@ -153,6 +153,9 @@ class Resolver:
         if key == "Fn::Join":
             sep, items = arg
             return sep.join(str(x) for x in self.eval(items))
+        if key == "Fn::Split":
+            sep, text = arg
+            return str(self.eval(text)).split(sep)
         if key == "Fn::Select":
             index, items = arg
             return self.eval(items)[int(self.eval(index))]

@@ -3,9 +3,9 @@
 `Call` is the seam between the request side and the relay. A plain call asks the
 provider once (`PlainCall`); a search call runs the `web_search` tool loop
 (`SearchCall`); the relay sees the same two methods either way, so "is search on?"
-is decided once, here, and nowhere else. A provider that does not speak OpenAI's
-wire format (issue 15: Anthropic, Bedrock) is one more adapter behind `UpstreamClient`'s
-two methods, reading its answers into the same `Piece`s.
+is decided once, here, and nowhere else. Which provider API a model speaks (OpenAI-
+compatible, Anthropic Messages, Bedrock Converse) is the provider switch's business
+(`upstream/providers.py`): every client reads its answers into the same `Piece`s.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from gateway.pipeline.guards import scrub
 from gateway.pipeline.prepare import Prepared
 from gateway.pipeline.search_call import SearchCall
 from gateway.services import Services
-from gateway.upstream.client import AnswerStream, UpstreamClient
+from gateway.upstream.client import AnswerStream
+from gateway.upstream.providers import Upstream
 
 
 class Call(Protocol):
@@ -38,7 +39,7 @@ class Call(Protocol):
 
 @dataclass
 class PlainCall:
-    upstream: UpstreamClient
+    upstream: Upstream
     spec: ModelSpec
     searches: int = 0
 

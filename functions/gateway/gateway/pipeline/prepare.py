@@ -1,6 +1,7 @@
 """The prepare stage: everything a request needs before anything leaves for the provider.
 
-In order: parse the body, resolve the target (model or workspace) the key may use,
+In order: parse the body (each route's wire format into the internal chat request:
+`parse`), resolve the target (model or workspace) the key may use,
 apply the firewall rules, count the request against the key's limits (the one
 atomic usage update, before the provider call), pick the effective PII mode, build
 the upstream body, and protect it (refuse credentials; block or mask personal data).
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -64,10 +66,16 @@ class Prepared:
         return {"upstream_request": {"model": self.target.spec.upstream_model, "messages": messages}}
 
 
-async def prepare(request: Request, key: KeyRecord, services: Services, audit: AuditRecord) -> Prepared:
+async def prepare(
+    request: Request,
+    key: KeyRecord,
+    services: Services,
+    audit: AuditRecord,
+    parse: Callable[[bytes], ChatCompletionRequest] = parse_chat_request,
+) -> Prepared:
     audit.key_id = key.key_id
     raw = await request.body()
-    chat = parse_chat_request(raw)
+    chat = parse(raw)
     target = resolve(services.catalog, services.policy, chat.model, key)
     workspace = target.workspace
     audit.describe_target(

@@ -2,15 +2,15 @@
 
 Both shapes take the same path: a `Piece` read from the provider (only known
 fields), the `AnswerGuard` (every model-written string restored and scrubbed), a
-writer (the caller's wire format, the gateway's ids). A whole answer is guarded in
+writer (the caller's wire format, the gateway's ids: `pipeline/writer.py`). A whole answer is guarded in
 one go, in a worker thread when its text exceeds `OFF_LOOP_CHARS`; a stream is
 guarded piece by piece, each text field of each choice through its own stream
 guard, and whatever a guard still holds is released with the choice's finish
-reason (or at the end). The provider's usage is held until the end, so the caller's
-last chunk before `[DONE]` is the usage chunk when asked for.
+reason (or at the end). The provider's usage is held until the end, so it reaches
+the writer's closing frames (chat completions' usage chunk when asked for).
 
-The relay ends every stream itself: a failure after the first byte becomes one final
-error event, and the finish step (tokens, audit) runs before `[DONE]`.
+The relay ends every stream itself: a failure after the first byte becomes the writer's
+failure frames, and the finish step (tokens, audit) runs before the last frame.
 """
 
 from __future__ import annotations
@@ -24,65 +24,57 @@ from gateway.answers import Piece
 from gateway.errors import GatewayError, InternalError
 from gateway.pipeline.finish import Outcome
 from gateway.pipeline.guards import AnswerGuard
-from gateway.pipeline.render import ChatCompletionWriter
-from gateway.sse import DONE_FRAME, frame
+from gateway.pipeline.writer import AnswerWriter
 from gateway.upstream.client import AnswerStream
 
 OFF_LOOP_CHARS = 64 * 1024
 
 
-async def relay_whole(
-    piece: Piece, guard: AnswerGuard, writer: ChatCompletionWriter, extra: dict[str, Any] | None
-) -> dict[str, Any]:
-    """The caller's `chat.completion`. `extra` adds the gateway's own opt-in fields."""
+async def relay_whole(piece: Piece, guard: AnswerGuard, writer: AnswerWriter) -> dict[str, Any]:
+    """The caller's whole answer, in its wire format."""
     if piece.text_size() > OFF_LOOP_CHARS:
         guarded = await anyio.to_thread.run_sync(guard.whole, piece)
     else:
         guarded = guard.whole(piece)
-    return {**writer.completion(guarded), **(extra or {})}
+    return writer.whole(guarded)
 
 
 async def relay_stream(
     stream: AnswerStream,
     guard: AnswerGuard,
-    writer: ChatCompletionWriter,
+    writer: AnswerWriter,
     *,
-    include_usage: bool,
     finish: Callable[[Outcome], Awaitable[None]],
     searches: Callable[[], int],
-    first_extra: dict[str, Any] | None = None,
 ) -> AsyncIterator[bytes]:
-    """Provider pieces in, caller SSE frames out, ending in `[DONE]`.
+    """Provider pieces in, the caller's stream frames out, ending in the format's terminator.
 
     Closing this generator (the caller went away) closes the provider stream and
     still finishes (tokens, audit), shielded from the cancellation that ended it.
-    `first_extra` adds fields to the first chunk only (the opt-in upstream view).
     """
     outcome = Outcome(upstream_status=stream.status)
     finished = False
     try:
         try:
+            for opening in writer.opening():
+                yield opening
             try:
                 async for piece in stream.pieces:
                     if piece.usage is not None:
                         outcome.usage = piece.usage
                     if not piece.choices:
                         continue
-                    chunk = writer.chunk(guard.feed(piece))
-                    if chunk is not None:
+                    for chunk in writer.frames(guard.feed(piece)):
                         outcome.mark_first_byte()
-                        if first_extra:
-                            chunk, first_extra = {**chunk, **first_extra}, None
-                        yield frame(chunk)
+                        yield chunk
             except GatewayError as exc:
                 # The provider failed mid-answer: what the guards hold is still released
                 # (they decide on it as at a normal end), then the error event follows.
                 outcome.error = exc
             for index in guard.open_choices():
                 released = guard.release(index)
-                chunk = writer.chunk(Piece([released])) if released else None
-                if chunk is not None:
-                    yield frame(chunk)
+                for chunk in writer.frames(Piece([released])) if released else []:
+                    yield chunk
         except GatewayError as exc:
             outcome.error = exc
         except Exception:
@@ -92,11 +84,9 @@ async def relay_stream(
         outcome.redactions, outcome.web_searches = guard.redactions, searches()
         await finish(outcome)
         finished = True
-        if outcome.error is not None:
-            yield frame(outcome.error.body())
-        elif include_usage and outcome.usage is not None:
-            yield frame(writer.usage_chunk(outcome.usage))
-        yield DONE_FRAME
+        ending = writer.failure(outcome.error) if outcome.error else writer.closing(outcome.usage)
+        for chunk in ending:
+            yield chunk
     finally:
         if not finished:
             outcome.disconnected = True

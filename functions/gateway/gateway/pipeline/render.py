@@ -8,8 +8,7 @@ A stream keeps its completion id, and each tool call its id, across all chunks;
 a tool call's id appears on its first chunk, as OpenAI sends it, so a client can
 send it back in the next request as `tool_call_id`.
 
-Another wire format (issue 15: Anthropic Messages, OpenAI Responses) is another
-writer over the same pieces.
+Other wire formats are other writers over the same pieces (`pipeline/writer.py`).
 """
 
 from __future__ import annotations
@@ -20,6 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from gateway.answers import Choice, Citation, Piece, ToolCall, Usage
+from gateway.errors import GatewayError
+from gateway.sse import DONE_FRAME, frame
 
 
 def new_id(prefix: str) -> str:
@@ -27,20 +28,52 @@ def new_id(prefix: str) -> str:
 
 
 class ChatCompletionWriter:
-    """One answer's writer: holds the ids it gave out, so a stream's chunks agree."""
+    """One answer's writer: holds the ids it gave out, so a stream's chunks agree.
+
+    `include_usage` is the caller's `stream_options.include_usage`; `extra` adds the
+    gateway's own opt-in fields (the upstream view) to a whole answer or a stream's first chunk.
+    """
 
     def __init__(
         self,
         public_model: str,
         *,
+        include_usage: bool = False,
+        extra: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.time,
         ids: Callable[[str], str] = new_id,
     ) -> None:
         self._model = public_model
+        self._include_usage = include_usage
+        self._extra = extra
         self._ids = ids
         self._id = ids("chatcmpl-")
         self._created = int(clock())
         self._call_ids: dict[tuple[int, int], str] = {}
+
+    # The writer protocol (pipeline/writer.py).
+
+    def whole(self, piece: Piece) -> dict[str, Any]:
+        return {**self.completion(piece), **(self._extra or {})}
+
+    def opening(self) -> list[bytes]:
+        return []
+
+    def frames(self, piece: Piece) -> list[bytes]:
+        chunk = self.chunk(piece)
+        if chunk is None:
+            return []
+        if self._extra:
+            chunk, self._extra = {**chunk, **self._extra}, None
+        return [frame(chunk)]
+
+    def closing(self, usage: Usage | None) -> list[bytes]:
+        if self._include_usage and usage is not None:
+            return [frame(self.usage_chunk(usage)), DONE_FRAME]
+        return [DONE_FRAME]
+
+    def failure(self, error: GatewayError) -> list[bytes]:
+        return [frame(error.body()), DONE_FRAME]
 
     def completion(self, piece: Piece) -> dict[str, Any]:
         """A whole answer: `chat.completion`."""

@@ -29,7 +29,8 @@ from gateway.catalog import ModelSpec
 from gateway.schemas import ChatCompletionRequest
 from gateway.search.format import failure_tool_content, results_to_tool_content
 from gateway.search.types import SearchBackend, SearchFailed
-from gateway.upstream.client import AnswerStream, UpstreamClient
+from gateway.upstream.client import AnswerStream
+from gateway.upstream.providers import Upstream
 
 TOOL_NAME = "web_search"
 WEB_SEARCH_TOOL: dict[str, Any] = {
@@ -75,7 +76,7 @@ def plan_search(
 
 @dataclass
 class SearchCall:
-    upstream: UpstreamClient
+    upstream: Upstream
     spec: ModelSpec
     backend: SearchBackend
     scrub: Callable[[str], str]

@@ -29,6 +29,7 @@
     forget: $("forget"),
     keyStatus: $("key-status"),
     model: $("model"),
+    route: $("route"),
     pii: $("pii"),
     webSearch: $("web-search"),
     newChat: $("new-chat"),
@@ -309,6 +310,32 @@
 
   // --- sending and streaming -----------------------------------------------------------
 
+  // The three APIs the gateway serves, each with the same guarantees: the request body of one
+  // conversation, and where a stream event carries answer text or an error. Only chat
+  // completions shows what the provider was sent (`show_upstream` is a chat-completions field).
+  const ROUTES = {
+    chat: {
+      path: "chat/completions",
+      body: (model, messages) => ({ model, messages, show_upstream: true }),
+      text: (event) => (event.choices || []).map((c) => (c.delta && c.delta.content) || "").join(""),
+      error: (event) => event.error,
+    },
+    messages: {
+      path: "messages",
+      body: (model, messages) => ({ model, messages, max_tokens: 4096 }),
+      text: (event) =>
+        event.type === "content_block_delta" && event.delta.type === "text_delta" ? event.delta.text : "",
+      error: (event) => (event.type === "error" ? event.error : null),
+    },
+    responses: {
+      path: "responses",
+      body: (model, messages) => ({ model, input: messages }),
+      text: (event) => (event.type === "response.output_text.delta" ? event.delta : ""),
+      error: (event) =>
+        event.type === "response.failed" ? event.response.error : event.type === "error" ? event : null,
+    },
+  };
+
   // Server-sent events from a fetch body: `data:` lines, frames split by a blank line.
   async function readEvents(body, onData) {
     const reader = body.getReader();
@@ -342,7 +369,12 @@
     }
     const typed = ui.prompt.value;
     if (!typed.trim() || !apiKey) return;
-    const settings = { model: ui.model.value, pii: ui.pii.value, webSearch: ui.webSearch.checked };
+    const settings = {
+      model: ui.model.value,
+      route: ui.route.value,
+      pii: ui.pii.value,
+      webSearch: ui.webSearch.checked,
+    };
     const turn = new Turn(typed, settings);
     ui.empty.hidden = true;
     ui.conversation.append(turn.node);
@@ -353,16 +385,15 @@
     const messages = [...history, { role: "user", content: typed }];
     let failed = false;
     try {
-      const response = await request("chat/completions", {
+      const wire = ROUTES[settings.route];
+      const response = await request(wire.path, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "text/event-stream" },
         body: JSON.stringify({
-          model: settings.model,
-          messages,
+          ...wire.body(settings.model, messages),
           stream: true,
           pii: settings.pii,
           web_search: settings.webSearch,
-          show_upstream: true,
         }),
         signal: inFlight.signal,
       });
@@ -372,16 +403,15 @@
         turn.refuse(describeError(await readJson(response), response.status));
         return;
       }
-      await readEvents(response.body, (chunk) => {
-        if (chunk.upstream_request) turn.showUpstream(chunk.upstream_request);
-        if (chunk.error) {
+      await readEvents(response.body, (event) => {
+        if (event.upstream_request) turn.showUpstream(event.upstream_request);
+        const error = wire.error(event);
+        if (error) {
           failed = true;
-          turn.refuse(describeError(chunk, 502));
+          turn.refuse(describeError({ error }, 502));
         }
-        for (const choice of chunk.choices || []) {
-          const content = choice.delta && choice.delta.content;
-          if (typeof content === "string" && content) turn.appendAnswer(content);
-        }
+        const text = wire.text(event);
+        if (typeof text === "string" && text) turn.appendAnswer(text);
       });
       if (!failed) history = [...messages, { role: "assistant", content: turn.answerText }];
     } catch (error) {

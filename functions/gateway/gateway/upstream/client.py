@@ -1,4 +1,9 @@
-"""One client for every OpenAI-compatible provider: the pipeline's plain call.
+"""The provider client: retries, deadlines and failures, for every provider API.
+
+This class speaks the OpenAI-compatible chat-completions API (OpenAI, Google, xAI, DeepSeek,
+the local echo); `upstream/anthropic.py` and `upstream/bedrock.py` subclass it and replace only
+the wire: where a call goes, its headers and body, and how an answer is read (the hooks at the
+end of the class). Everything below the wire is written once, here.
 
 Retries (connect errors, 408, 429, 500, 502, 503, 504) happen only here and only
 before the response has started, so a caller never sees half an answer followed by
@@ -20,7 +25,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
@@ -44,7 +49,8 @@ from gateway.upstream.read import WrongShape, merge_text_deltas, read_chunk, rea
 
 logger = logging.getLogger("gateway.upstream")
 
-_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# 529 is Anthropic's "overloaded".
+_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 529})
 _CLIENT_STATUSES = frozenset({400, 404, 413, 422})
 _BACKOFF_BASE_S = 0.25
 _BACKOFF_CAP_S = 4.0
@@ -84,6 +90,8 @@ class UpstreamStream:
 
 
 class UpstreamClient:
+    stream_media_type = "text/event-stream"
+
     def __init__(
         self,
         http: httpx.AsyncClient,
@@ -109,6 +117,60 @@ class UpstreamClient:
         """Whether this model's provider has what a call needs (a key, unless it takes none)."""
         return spec.provider in _PROVIDERS_WITHOUT_KEYS or bool(await self._keys.get(spec.provider))
 
+    # ------------------------------------------------------------------ the wire (subclasses)
+
+    def _url(self, spec: ModelSpec, stream: bool) -> str:
+        return self._catalog.base_url(spec.provider) + "/chat/completions"
+
+    def _body(self, spec: ModelSpec, payload: dict[str, Any]) -> bytes:
+        return json.dumps({**payload, "model": spec.upstream_model}, ensure_ascii=False).encode()
+
+    async def _headers(self, spec: ModelSpec, url: str, body: bytes, stream: bool) -> dict[str, str]:
+        """One attempt's headers (called per attempt: a signature may depend on the time)."""
+        accept = "text/event-stream" if stream else "application/json"
+        headers = {"content-type": "application/json", "accept": accept}
+        if spec.provider not in _PROVIDERS_WITHOUT_KEYS:
+            headers["authorization"] = f"Bearer {await self._key(spec)}"
+        return headers
+
+    async def _key(self, spec: ModelSpec) -> str:
+        key = await self._keys.get(spec.provider)
+        if not key:
+            raise _not_configured(spec.provider)
+        return key
+
+    def _read_whole(self, body: Any) -> Piece:
+        """A whole answer's JSON; ValueError when it is not one."""
+        if not isinstance(body, dict) or not isinstance(body.get("choices"), list):
+            raise WrongShape("not a chat completion")
+        return read_completion(body)
+
+    async def _decode(self, response: httpx.Response) -> AsyncGenerator[Piece | None]:
+        """A stream's pieces, and None for whatever arrived that is no piece (a keep-alive), so
+        the idle timer sees it; returns at the provider's end of answer, raises if it never came.
+
+        Read one network chunk at a time: events that arrived together and only add text (the
+        usual burst of content deltas) leave as one piece, so the guard, the writer and the
+        caller's socket work once per burst instead of once per token. Text and its order per
+        field are unchanged; only how it is cut into chunks differs, which the guard's output
+        never depends on."""
+        events = _EventReader()
+        async for chunk in response.aiter_bytes():
+            pieces, failure = _pieces_of(events.feed(chunk))
+            for piece in merge_text_deltas(pieces):
+                yield piece
+            if failure is not None:
+                raise failure
+            if events.done:
+                return
+            yield None
+        for data in events.close():
+            yield _piece(data)
+        if not events.done:
+            raise UpstreamError("The provider's stream ended before it was complete.")
+
+    # ------------------------------------------------------------------ calls
+
     async def complete(self, spec: ModelSpec, payload: dict[str, Any], deadline: float) -> Piece:
         """A non-streaming completion."""
         response = await self._send(spec, payload, deadline)
@@ -122,9 +184,7 @@ class UpstreamClient:
             failure = UpstreamError("The provider connection failed while reading the answer.")
         else:
             try:
-                body = json.loads(raw)
-                if isinstance(body, dict) and isinstance(body.get("choices"), list):
-                    return read_completion(body)
+                return self._read_whole(json.loads(raw))
             except ValueError:  # not JSON, or JSON of the wrong shape (WrongShape)
                 pass
             failure = UpstreamError("The provider sent an answer that is not a chat completion.")
@@ -137,62 +197,42 @@ class UpstreamClient:
         """Open a streaming completion; retries are over once this returns."""
         response = await self._send(spec, payload, deadline)
         content_type = response.headers.get("content-type", "")
-        if not content_type.startswith("text/event-stream"):
+        if not content_type.startswith(self.stream_media_type):
             await response.aclose()
             raise UpstreamError("The provider did not answer with an event stream.")
         return UpstreamStream(pieces=self._pieces(response, deadline), response=response)
 
     async def _pieces(self, response: httpx.Response, deadline: float) -> AsyncIterator[Piece]:
-        """The stream's events as pieces, read one network chunk at a time.
-
-        Events that arrived together and only add text (the usual burst of content
-        deltas) leave as one piece: the guard, the writer and the caller's socket then
-        work once per burst instead of once per token. Text and its order per field
-        are unchanged; only how it is cut into chunks differs, which the guard's
-        output never depends on."""
-        events = _EventReader()
-        chunks = response.aiter_bytes()
+        source = self._decode(response)
         try:
             while True:
                 try:
                     async with asyncio.timeout(min(self._idle_timeout_s, _remaining(deadline))):
-                        chunk = await anext(chunks)
+                        piece = await anext(source)
                 except StopAsyncIteration:
-                    break
-                pieces, failure = _pieces_of(events.feed(chunk))
-                for piece in merge_text_deltas(pieces):
-                    yield piece
-                if failure is not None:
-                    raise failure
-                if events.done:
                     return
-            for data in events.close():
-                yield _piece(data)
-            if not events.done:
-                raise UpstreamError("The provider's stream ended before it was complete.")
+                if piece is not None:
+                    yield piece
+        except WrongShape:
+            raise UpstreamError("The provider sent a stream event of the wrong shape.") from None
         except (TimeoutError, httpx.TimeoutException):
             # Our idle timer and the pool's read timeout race for the same silence.
             raise UpstreamTimeout("The provider stopped sending before the answer was complete.") from None
         except httpx.HTTPError:
             raise UpstreamError("The provider connection broke during the answer.") from None
         finally:
+            await source.aclose()
             await response.aclose()
 
     async def _send(self, spec: ModelSpec, payload: dict[str, Any], deadline: float) -> httpx.Response:
-        url = self._catalog.base_url(spec.provider) + "/chat/completions"
-        headers = {"content-type": "application/json", "accept": "application/json"}
-        if spec.provider not in _PROVIDERS_WITHOUT_KEYS:
-            key = await self._keys.get(spec.provider)
-            if not key:
-                raise _not_configured(spec.provider)
-            headers["authorization"] = f"Bearer {key}"
-        if payload.get("stream"):
-            headers["accept"] = "text/event-stream"
+        stream = bool(payload.get("stream"))
+        url = self._url(spec, stream)
         # Serialised once, so every attempt sends the same bytes with a Content-Length.
-        body = json.dumps({**payload, "model": spec.upstream_model}, ensure_ascii=False).encode()
+        body = self._body(spec, payload)
         attempt = 0
         while True:
             wait: float | None
+            headers = await self._headers(spec, url, body, stream)
             try:
                 async with asyncio.timeout(_remaining(deadline)):
                     request = self._http.build_request("POST", url, content=body, headers=headers)
@@ -392,6 +432,8 @@ def _provider_message(raw: bytes) -> str:
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict) and isinstance(error.get("message"), str):
         return str(error["message"])
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])  # Bedrock's errors
     if isinstance(body, list) and body and isinstance(body[0], dict):
         # Gemini's compatibility endpoint wraps its error in a list.
         return _provider_message(json.dumps(body[0]).encode())

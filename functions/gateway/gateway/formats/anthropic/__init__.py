@@ -1,0 +1,1 @@
+"""Anthropic's Messages API, both as a route the gateway serves and as a provider it calls."""

@@ -1,0 +1,1 @@
+"""Amazon Bedrock's Converse and ConverseStream APIs, as a provider the gateway calls."""
