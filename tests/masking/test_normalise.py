@@ -99,6 +99,25 @@ def test_shadow_of_any_text_is_its_fold(text: str) -> None:
     assert shadow.text == expected
 
 
+@given(pieces=st.lists(st.sampled_from(["a", "1", "@", ".", " ", "  ", "    ", "\t", "\n"]), max_size=40))
+def test_ascii_blank_runs_map_back_whole(pieces: list[str]) -> None:
+    """ASCII text takes the fast paths (space runs found by a literal search, a run folded in one
+    step); every shadow space stands for exactly one run of blanks of the original."""
+    text = "".join(pieces)
+    shadow = Shadow(text)
+    expected = text.replace("\t", " ")
+    while "  " in expected:
+        expected = expected.replace("  ", " ")
+    assert shadow.text == expected
+    for i, ch in enumerate(shadow.text):
+        a, b = shadow.start_of(i), shadow.end_of(i + 1)
+        if ch == " ":
+            assert text[a:b].strip(" \t") == "" and (a == 0 or text[a - 1] not in " \t")
+            assert b == len(text) or text[b] not in " \t"
+        else:
+            assert text[a:b] == ch
+
+
 def test_plain_ascii_is_its_own_shadow() -> None:
     text = "Plain ASCII with single spaces, digits 123 and symbols @#$."
     assert Shadow(text).text is text
