@@ -11,8 +11,11 @@ prose that reads like a form but is none.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from masking import MaskingConfig, ResponseGuard, Vault, guard_text, protect_request, scan
+from masking.encoded import Decoded
 
 CONFIG = MaskingConfig()
 FILLER = " Thanks, and let me know if anything else about the order is unclear to you."
@@ -220,3 +223,21 @@ def test_cards_grouped_by_punctuation_are_found(written: str) -> None:
 )
 def test_punctuated_numbers_that_are_no_card_are_left(text: str) -> None:
     assert [t for t, _ in _types(text) if t == "CREDIT_CARD"] == []
+
+
+@given(
+    pieces=st.lists(
+        st.sampled_from(["a", "@", "%40", "&#64;", "&#x40;", "&commat;", "\\u0040", "\\x40", "%", "&"]),
+        max_size=30,
+    )
+)
+def test_every_decoded_character_maps_back_to_what_wrote_it(pieces: list[str]) -> None:
+    token = "".join(pieces)
+    decoded = Decoded(token)
+    ends = 0
+    for i, ch in enumerate(decoded.text):
+        a, b = decoded.source(i)
+        assert a == ends  # in order, no gaps
+        assert Decoded(token[a:b]).text == ch
+        ends = b
+    assert ends == len(token)

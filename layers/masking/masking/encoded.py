@@ -12,6 +12,7 @@ this stays linear.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from typing import Final
@@ -44,26 +45,31 @@ def _char(m: re.Match[str]) -> str:
     return chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
 
 
-def _decode(token: str) -> tuple[str, list[int], list[int]]:
-    """The decoded token and, per decoded character, its source start and end offsets."""
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    i = 0
-    for m in _ESCAPE.finditer(token):
-        for j in range(i, m.start()):
-            out.append(token[j])
-            starts.append(j)
-            ends.append(j + 1)
-        out.append(_char(m))
-        starts.append(m.start())
-        ends.append(m.end())
-        i = m.end()
-    for j in range(i, len(token)):
-        out.append(token[j])
-        starts.append(j)
-        ends.append(j + 1)
-    return "".join(out), starts, ends
+class Decoded:
+    """A token with its escapes decoded, and the way back: per escape, its decoded index and
+    source extent. Built by one `re.sub` (a callback per escape), so plain characters cost
+    nothing; a decoded index is mapped back only for the rare finding."""
+
+    def __init__(self, token: str) -> None:
+        self._at: list[int] = []
+        self._source: list[tuple[int, int]] = []
+        self._shift: list[int] = []  # source minus decoded index, after each escape
+        self.text = _ESCAPE.sub(self._one, token)
+
+    def _one(self, m: re.Match[str]) -> str:
+        shift = self._shift[-1] if self._shift else 0
+        self._at.append(m.start() - shift)
+        self._source.append(m.span())
+        self._shift.append(shift + m.end() - m.start() - 1)
+        return _char(m)
+
+    def source(self, index: int) -> tuple[int, int]:
+        """Source start and end of the decoded character at `index`."""
+        k = bisect.bisect_right(self._at, index) - 1
+        if k >= 0 and self._at[k] == index:
+            return self._source[k]
+        start = index + (self._shift[k] if k >= 0 else 0)
+        return start, start + 1
 
 
 def has_escape(text: str) -> bool:
@@ -72,6 +78,7 @@ def has_escape(text: str) -> bool:
 
 def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
     spans: list[Span] = []
+    done = 0  # tokens never reach back before the end of the last one decoded
     first = _FIRST.search(text)
     while first is not None:
         pos = first.start()
@@ -79,16 +86,16 @@ def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
             first = _FIRST.search(text, pos + 1)
             continue
         left = pos
-        while left > 0 and not text[left - 1].isspace() and pos - left < _MAX_TOKEN:
+        while left > done and not text[left - 1].isspace() and pos - left < _MAX_TOKEN:
             left -= 1
         m = _WS.search(text, pos)
         right = min(m.start() if m else len(text), pos + _MAX_TOKEN)
-        token = text[left:right]
-        decoded, starts, ends = _decode(token)
-        if len(decoded) != len(token):
-            for s in scan(decoded):
-                a, b = starts[s.start], ends[s.end - 1]
-                if b - a != s.end - s.start:
-                    spans.append(Span(s.type, left + a, left + b, s.kind, s.norm or decoded[s.start : s.end]))
+        decoded = Decoded(text[left:right])
+        for s in scan(decoded.text):
+            a, b = decoded.source(s.start)[0], decoded.source(s.end - 1)[1]
+            if b - a != s.end - s.start:
+                norm = s.norm or decoded.text[s.start : s.end]
+                spans.append(Span(s.type, left + a, left + b, s.kind, norm))
+        done = right
         first = _FIRST.search(text, right)
     return spans
