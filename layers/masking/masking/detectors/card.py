@@ -11,6 +11,7 @@ refuses to give digits back, so long numbers fail in one pass instead of backtra
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -96,6 +97,7 @@ def _separators_ok(value: str) -> bool:
     return len(used) == 1 and sum(not c.isdigit() for c in value) >= 2
 
 
+@functools.lru_cache(maxsize=4096)
 def _longest_valid(cand: str) -> int:
     """Length of the longest prefix of `cand` ending at a digit-group boundary that is a valid
     card number, or 0. Most candidates stop at the 4-digit prefix lookup."""
@@ -122,7 +124,8 @@ class CardDetector:
     that the phone number before it makes the second one right. A failed candidate is retried
     from its next digit group and as its own shorter prefixes, because a card written after a
     phone number or before an amount merges with it into one run; each retry is bounded by 19
-    digits, so the scan stays linear."""
+    digits, so the scan stays linear. Candidates are judged once per spelling (memoised): a
+    table or a hostile text repeats them."""
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []

@@ -42,19 +42,18 @@ class EmailDetector:
         at = text.find("@")
         last_end = 0
         while at != -1:
+            # The domain first: one C-level match rules out most `@`s of a hostile text.
+            domain = _DOMAIN.match(text, at + 1)
+            if domain is None or not _valid_domain(domain.group(0)):
+                at = text.find("@", at + 1)
+                continue
             start = at
             while start > max(last_end, at - 64) and _local_char(text[start - 1]):
                 start -= 1
             # the local part starts at a letter or digit
             while start < at and not text[start].isalnum():
                 start += 1
-            domain = _DOMAIN.match(text, at + 1)
-            if (
-                start < at
-                and domain is not None
-                and _valid_domain(domain.group(0))
-                and _LOCAL.fullmatch(text, start, at)
-            ):
+            if start < at and _LOCAL.fullmatch(text, start, at):
                 spans.append(Span("EMAIL", start, domain.end(), "email", text[start : domain.end()].lower()))
                 last_end = domain.end()
             at = text.find("@", at + 1)
