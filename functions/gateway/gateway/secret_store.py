@@ -44,12 +44,19 @@ class SecretReader:
         answer = await self._client_factory().call("GetSecretValue", {"SecretId": name})
         value = answer.get("SecretString")
         if as_json and isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                raise SecretNotJson("the secret is not JSON") from None
+            value = _parsed(value)
         self._cache[(name, as_json)] = (self._clock() + self._max_age, value)
         return value
+
+
+def _parsed(text: str) -> Any:
+    """The JSON in `text`. The decoder's error keeps the whole text (`.doc`), so it is
+    dropped before ours is raised: no exception chain carries the value."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    raise SecretNotJson("the secret is not JSON")
 
 
 class ProviderKeys:
