@@ -139,11 +139,13 @@ def _error(answer: Answer) -> AwsError:
 def connect(access: AwsAccess, service: JsonService, pool: httpx.AsyncClient | None = None) -> AwsJson:
     """A client for `service` as `access` configures it (MissingRegion when no endpoint can
     be named). Its connections are attached to the process's pool, so whatever renews the
-    pool (SnapStart's after-restore hook) renews them too."""
+    pool (SnapStart's after-restore hook) renews them too, and share its TLS context."""
     endpoint = access.endpoint(service.name)
-    connections = Connections(endpoint)
     if isinstance(pool, Pool):
+        connections = Connections(endpoint, ssl_context=pool.ssl_context)
         pool.attach(connections)
+    else:
+        connections = Connections(endpoint)
     return AwsJson(
         connections,
         service,
