@@ -8,7 +8,7 @@ template's environment, moto standing in for AWS and a loopback fake upstream.
 Printed: the median import time of `gateway.lambda_handler` (ApiFunction) and
 `gateway.asgi` (StreamFunction's uvicorn app) next to a bare FastAPI+Mangum app
 measured in the same run, their ratio, and the first request split into its parts
-(boto3 import, Powertools import, secret fetch, first calls). Then the same on the
+(the secret fetch through the gateway's own AWS client, first calls). Then the same on the
 `make build` artifacts for this machine's architecture that tests/lambda runs (function
 dir plus the layer's python/, as on Lambda), precompiled by the Makefiles and with their
 bytecode removed, each against a bare FastAPI+Mangum app built by the same Makefile from
@@ -77,13 +77,14 @@ import importlib
 module = step("import gateway.lambda_handler", lambda: importlib.import_module("gateway.lambda_handler"))
 handler = module.handler
 if {split!r}:
-    boto3 = step("import boto3", lambda: importlib.import_module("boto3"))
-    params = step("import powertools parameters",
-                  lambda: importlib.import_module("aws_lambda_powertools.utilities.parameters"))
+    import asyncio
+    from gateway.aws.access import AwsAccess
+    from gateway.aws.json_api import SECRETS_MANAGER, connect
     def fetch():
-        provider = params.SecretsProvider(boto3_client=boto3.client("secretsmanager"))
-        return provider.get(os.environ["GATEWAY_PROVIDERS_SECRET"], transform="json")
-    step("secret fetch (client + GetSecretValue)", fetch)
+        client = connect(AwsAccess.from_env(os.environ), SECRETS_MANAGER)
+        secret = {{"SecretId": os.environ["GATEWAY_PROVIDERS_SECRET"]}}
+        return asyncio.run(client.call("GetSecretValue", secret))
+    step("secret fetch (the gateway's client, new connection + GetSecretValue)", fetch)
 
 class Ctx:
     function_name = "bench"; memory_limit_in_mb = "512"; aws_request_id = "bench"

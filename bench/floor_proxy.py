@@ -114,13 +114,10 @@ def _usage_counter(endpoint: str, pool: httpx.AsyncClient) -> UsageCounter:
     """The gateway's usage counter on its DynamoDB client and the same pool, as `build_services` makes it."""
     import functools
 
-    import boto3
+    from dev.aws import KEYS_TABLE, moto_access
+    from gateway.aws.json_api import DYNAMODB, connect
 
-    from dev.aws import KEYS_TABLE
-    from gateway.aws.dynamodb import from_boto3
-
-    client = boto3.client("dynamodb", endpoint_url=endpoint)
-    return UsageCounter(functools.cache(lambda: from_boto3(client, pool)), KEYS_TABLE)
+    return UsageCounter(functools.cache(lambda: connect(moto_access(endpoint), DYNAMODB, pool)), KEYS_TABLE)
 
 
 if __name__ == "__main__":

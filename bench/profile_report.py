@@ -15,13 +15,12 @@ from typing import Any
 from bench.common import table
 from bench.fleet import REPO
 
-BOTO = "boto3/botocore (key lookup + secret on a cache miss; SigV4 credentials)"
+BOTO = "boto3/botocore (only where the environment has no AWS credentials)"
 AIOHTTP = "aiohttp (connection pool)"
 BUCKETS = [
     ("botocore", BOTO),
     ("boto3", BOTO),
     ("urllib3", "urllib3 (boto3's HTTP)"),
-    ("aws_lambda_powertools", "powertools (audit logger, EMF; secrets on a cache miss)"),
     # Before "httpx": the transport's package name contains it.
     ("httpx_aiohttp", AIOHTTP),
     ("aiohttp", AIOHTTP),
@@ -109,13 +108,12 @@ def report(data: dict[str, Any], requests: int, real_ms: float, top: int = 20) -
     focus = [
         ("usage: UsageCounter.admit (conditional UpdateItem)", "usage.py", "admit"),
         ("usage: UsageCounter.add_tokens (UpdateItem)", "usage.py", "add_tokens"),
-        ("dynamodb: DynamoDBJson.call (sign + POST)", "aws/dynamodb.py", "call"),
+        ("aws: AwsJson.call (sign + POST; DynamoDB, Secrets Manager)", "aws/json_api.py", "call"),
         ("dynamodb: sigv4.sign", "aws/sigv4.py", "sign"),
         ("secrets: provider key, SecretReader.read (in-loop cache)", "secret_store.py", "read"),
-        ("secrets: SecretReader._read (Powertools, worker thread, cache miss)", "secret_store.py", "_read"),
         ("auth: Authenticator.authenticate (cached lookup + hash)", "auth.py", "authenticate"),
-        ("auth: KeyStore.get (boto3 GetItem, worker thread, cache miss)", "keys/store.py", "get"),
-        ("audit: Auditor.write (powertools Logger JSON + EMF metrics)", "audit.py", "write"),
+        ("auth: KeyStore.get (GetItem, cache miss)", "keys/store.py", "get"),
+        ("audit: Auditor.write (audit JSON + EMF metrics)", "audit.py", "write"),
         ("parse_chat_request (json + pydantic)", "validation.py", "parse_chat_request"),
         ("build_payload", "payload.py", "build_payload"),
         ("protect (masking.protect_request)", "protection.py", "protect"),

@@ -57,11 +57,10 @@ def main() -> None:
         search_backend="searxng",
         search_url=searxng.url,
         default_rpm=10**6,
+        aws=dev_aws.moto_access(endpoint),
     )
     audit_sink = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the gateway below
-    services = build_services(
-        settings, dynamodb=moto_aws.dynamodb, secretsmanager=moto_aws.secretsmanager, audit_stream=audit_sink
-    )
+    services = build_services(settings, audit_stream=audit_sink)
     gateway = ThreadedServer(create_app(settings, services)).start()
     call = {
         "id": "c1",

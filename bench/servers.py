@@ -10,10 +10,10 @@ gateway restores them), streamed as a role chunk, `--chunks` content chunks of
 near-equal size, the stop chunk, the usage chunk and `[DONE]`. It is leaner than the
 tests' `FakeUpstream` (no script, no recording): it shares a core with the load
 generator and the DynamoDB stand-in.
-`gateway` serves `create_app` built by `build_services` with boto3 clients bound to
+`gateway` serves `create_app` built by `build_services` with its AWS clients bound to
 the DynamoDB stand-in (`bench/ddb_standin.py`: moto behind a fixed round trip), so
-every request pays the real auth path: the cached key lookup (boto3 on a miss), the
-usage/limit `UpdateItem` and the token `UpdateItem`, both sent by the gateway's own
+every request pays the real auth path: the cached key lookup (`GetItem` on a miss), the
+usage/limit `UpdateItem` and the token `UpdateItem`, all sent by the gateway's own
 async client.
 `--uvicorn` picks the event loop and HTTP parser (default: what `run.sh` uses).
 
@@ -123,8 +123,6 @@ def upstream_main(args: argparse.Namespace) -> None:
 
 
 def gateway_main(args: argparse.Namespace) -> None:
-    import boto3
-
     from dev import aws
     from gateway.app import create_app
     from gateway.services import build_services
@@ -138,13 +136,9 @@ def gateway_main(args: argparse.Namespace) -> None:
         base_urls={provider: args.upstream for provider in PROVIDER_KEYS},
         pii_floor=args.pii_floor,
         # Limits on, but far above what a bench sends: the check itself still runs.
-        **_known_settings(Settings, default_rpm=10**9, default_tpd=10**15),
+        **_known_settings(Settings, default_rpm=10**9, default_tpd=10**15, aws=aws.moto_access(args.moto)),
     )
-    services = build_services(
-        settings,
-        dynamodb=boto3.client("dynamodb", endpoint_url=args.moto),
-        secretsmanager=boto3.client("secretsmanager", endpoint_url=args.moto),
-    )
+    services = build_services(settings)
     app = create_app(settings, services)
     if args.profile:
         _profile_until_sigterm(args.profile)

@@ -27,6 +27,7 @@ from dev.ports import free_port  # re-exported: tests import it from here
 from dev.processes import wait_ready
 from dev.threaded_server import ThreadedServer
 from gateway.app import create_app
+from gateway.aws.access import AwsAccess
 from gateway.services import build_services
 from gateway.settings import Settings
 from tests.fakes.search_backends import FakeBrave, FakeSearxng, FakeTavily
@@ -61,6 +62,11 @@ class AwsClients:
     endpoint: str
     dynamodb: Any
     secretsmanager: Any
+
+    @property
+    def access(self) -> AwsAccess:
+        """The same moto for the gateway's own AWS clients."""
+        return dev_aws.access_of(self.dynamodb)
 
 
 class AuditLog(io.StringIO):
@@ -207,11 +213,9 @@ def gateway_factory(
     seeded = dev_aws.seed(aws.dynamodb, aws.secretsmanager, provider_keys=PROVIDER_KEYS, admin_key=ADMIN_KEY)
 
     def make(extra_detectors: tuple[Any, ...] = (), **overrides: Any) -> Gateway:
-        settings = gateway_settings(upstream.base_url, **overrides)
+        settings = gateway_settings(upstream.base_url, aws=aws.access, **overrides)
         services = build_services(
             settings,
-            dynamodb=aws.dynamodb,
-            secretsmanager=aws.secretsmanager,
             audit_stream=audit_log,
             extra_detectors=extra_detectors,
         )

@@ -8,9 +8,10 @@
 # installed: bench/overhead.py measured uvloop + httptools at no CPU gain here, and
 # uvloop's 1.8 MB (stripped) does not fit the 40 MB function + layer budget. No
 # websockets (the adapter forwards HTTP only): uvicorn then imports no ws library.
-# MALLOC_ARENA_MAX=2: each thread that allocates (the to_thread key lookups, the
-# resolver) would otherwise get its own glibc arena; two arenas keep the process about
-# 25 MB smaller under concurrency (bench/soak.py) at no measurable CPU cost.
+# MALLOC_ARENA_MAX=2: each thread that allocates (the resolver, scans of bodies over
+# 64 KB) would otherwise get its own glibc arena; two arenas kept the process about 25 MB
+# smaller under concurrency (bench/soak.py, when key lookups still ran in threads) at no
+# measurable CPU cost.
 export PYTHONPATH="/opt/python:${LAMBDA_TASK_ROOT:-$(dirname "$0")}:${LAMBDA_RUNTIME_DIR:-}:${PYTHONPATH:-}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 exec python -m uvicorn gateway.asgi:app --host 127.0.0.1 --port "${PORT:-8000}" --no-access-log \

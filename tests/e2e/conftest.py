@@ -8,7 +8,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import httpx
 import pytest
 
 from dev import aws as dev_aws
-from tests.conftest import PROVIDER_KEYS, AwsClients, free_port, provider_urls
+from tests.conftest import ADMIN_KEY, PROVIDER_KEYS, AwsClients, free_port, provider_urls
 from tests.fakes.upstream import FakeUpstream
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,15 @@ class GatewayProcess:
 
 @pytest.fixture
 def gateway_process(aws: AwsClients, upstream: FakeUpstream, tmp_path: Path) -> Iterator[GatewayProcess]:
-    seeded = dev_aws.seed(aws.dynamodb, aws.secretsmanager, provider_keys=PROVIDER_KEYS)
+    with start_gateway(aws, upstream, tmp_path) as process:
+        yield process
+
+
+@contextmanager
+def start_gateway(
+    aws: AwsClients, upstream: FakeUpstream, tmp_path: Path, extra_env: Mapping[str, str] | None = None
+) -> Iterator[GatewayProcess]:
+    seeded = dev_aws.seed(aws.dynamodb, aws.secretsmanager, provider_keys=PROVIDER_KEYS, admin_key=ADMIN_KEY)
     port = free_port()
     env = {
         **os.environ,
@@ -51,6 +60,7 @@ def gateway_process(aws: AwsClients, upstream: FakeUpstream, tmp_path: Path) -> 
         "GATEWAY_ANTHROPIC_BASE_URL": provider_urls(upstream.base_url)["anthropic"],
         "GATEWAY_BEDROCK_BASE_URL": provider_urls(upstream.base_url)["bedrock"],
         "GATEWAY_DEADLINE_S": "10",
+        **(extra_env or {}),
     }
     output = tmp_path / "gateway.log"
     with output.open("wb") as sink:

@@ -348,8 +348,6 @@ class StagePrefix:
 def staged_gateway(gateway: Gateway) -> Iterator[str]:
     services = build_services(
         gateway.settings,
-        dynamodb=gateway.aws.dynamodb,
-        secretsmanager=gateway.aws.secretsmanager,
         audit_stream=gateway.audit,
     )
     server = ThreadedServer(

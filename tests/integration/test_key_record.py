@@ -9,9 +9,9 @@ import time
 import pytest
 
 from dev import aws as dev_aws
+from dev.aws import BlockingKeyStore
 from gateway.keys.format import generate_key
 from gateway.keys.record import ACTIVE_CONDITION, PK, key_pk, record_of
-from gateway.keys.store import KeyStore
 from tests.conftest import AwsClients
 
 
@@ -30,7 +30,7 @@ def test_both_forms_of_the_rule_agree(aws: AwsClients, revoked: bool, expires_in
     now = int(time.time())
     expires_at = None if expires_in is None else now + expires_in
     dev_aws.create_table(aws.dynamodb)
-    store = KeyStore(lambda: aws.dynamodb, dev_aws.KEYS_TABLE)
+    store = BlockingKeyStore(aws.access, dev_aws.KEYS_TABLE)
     key = generate_key()
     store.put(key, name="k", expires_at=expires_at)
     if revoked:

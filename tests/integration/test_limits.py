@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from gateway.aws.dynamodb import from_boto3
+from dev.aws import BlockingKeyStore
+from gateway.aws.json_api import DYNAMODB, connect
 from gateway.keys.format import generate_key
 from gateway.keys.record import PK, TOK_COUNT, key_pk
-from gateway.keys.store import KeyStore
 from gateway.keys.usage import KeyRevoked, LimitExceeded, UsageCounter
 from tests.conftest import AwsClients, Gateway
 from tests.fakes.upstream import FakeUpstream
@@ -23,11 +23,11 @@ CHAT = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": 
 
 
 @pytest.fixture
-def store(aws: AwsClients) -> KeyStore:
+def store(aws: AwsClients) -> BlockingKeyStore:
     from dev import aws as dev_aws
 
     dev_aws.create_table(aws.dynamodb)
-    return KeyStore(lambda: aws.dynamodb, dev_aws.KEYS_TABLE)
+    return BlockingKeyStore(aws.access, dev_aws.KEYS_TABLE)
 
 
 T = TypeVar("T")
@@ -38,14 +38,13 @@ def run[T](make: Callable[[UsageCounter], Awaitable[T]], aws: AwsClients) -> T:
     from dev import aws as dev_aws
 
     async def main() -> T:
-        async with httpx.AsyncClient() as http:
-            client = from_boto3(aws.dynamodb, http)
-            return await make(UsageCounter(lambda: client, dev_aws.KEYS_TABLE))
+        client = connect(aws.access, DYNAMODB)
+        return await make(UsageCounter(lambda: client, dev_aws.KEYS_TABLE))
 
     return asyncio.run(main())
 
 
-def test_concurrent_admits_lose_no_update(store: KeyStore, aws: AwsClients) -> None:
+def test_concurrent_admits_lose_no_update(store: BlockingKeyStore, aws: AwsClients) -> None:
     key = generate_key()
     store.put(key, name="busy")
     now = time.time()
@@ -58,7 +57,7 @@ def test_concurrent_admits_lose_no_update(store: KeyStore, aws: AwsClients) -> N
     assert record is not None and record.request_count == 40
 
 
-def test_minute_limit_under_concurrency(store: KeyStore, aws: AwsClients) -> None:
+def test_minute_limit_under_concurrency(store: BlockingKeyStore, aws: AwsClients) -> None:
     key = generate_key()
     store.put(key, name="limited")
     now = 1_800_000_030.0  # mid-minute: the window closes in 30 s
@@ -82,7 +81,7 @@ def test_minute_limit_under_concurrency(store: KeyStore, aws: AwsClients) -> Non
     assert record is not None and record.request_count == 6
 
 
-def test_tokens_per_day(store: KeyStore, aws: AwsClients) -> None:
+def test_tokens_per_day(store: BlockingKeyStore, aws: AwsClients) -> None:
     key = generate_key()
     store.put(key, name="tokens")
     now = 1_800_000_000.0
@@ -100,7 +99,7 @@ def test_tokens_per_day(store: KeyStore, aws: AwsClients) -> None:
     run(day, aws)
 
 
-def test_revoked_or_unknown(store: KeyStore, aws: AwsClients) -> None:
+def test_revoked_or_unknown(store: BlockingKeyStore, aws: AwsClients) -> None:
     key = generate_key()
     store.put(key, name="gone")
     store.revoke(key.key_id)
@@ -115,7 +114,7 @@ def test_revoked_or_unknown(store: KeyStore, aws: AwsClients) -> None:
 
 def test_over_the_limit_is_a_429_with_retry_after(gateway: Gateway, upstream: FakeUpstream) -> None:
     key = generate_key()
-    KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table).put(key, name="rpm2", rpm=2)
+    BlockingKeyStore(gateway.aws.access, gateway.settings.keys_table).put(key, name="rpm2", rpm=2)
     url = f"{gateway.api}/chat/completions"
     statuses = [httpx.post(url, headers=gateway.headers(key.plaintext), json=CHAT) for _ in range(3)]
     assert [r.status_code for r in statuses[:2]] == [200, 200]
@@ -143,7 +142,7 @@ def test_a_refusing_usage_update_answers_even_when_the_scan_refuses_too(
     gateway: Gateway, upstream: FakeUpstream
 ) -> None:
     key = generate_key()
-    KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table).put(key, name="rpm1", rpm=1)
+    BlockingKeyStore(gateway.aws.access, gateway.settings.keys_table).put(key, name="rpm1", rpm=1)
     url = f"{gateway.api}/chat/completions"
     assert httpx.post(url, headers=gateway.headers(key.plaintext), json=CHAT).status_code == 200
     refused = httpx.post(url, headers=gateway.headers(key.plaintext), json=_with_content(CREDENTIAL))
@@ -155,7 +154,7 @@ def test_a_refusing_scan_after_an_admitted_update_is_the_scans_error(
     gateway: Gateway, upstream: FakeUpstream
 ) -> None:
     key = generate_key()
-    store = KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table)
+    store = BlockingKeyStore(gateway.aws.access, gateway.settings.keys_table)
     store.put(key, name="rpm5", rpm=5)
     url = f"{gateway.api}/chat/completions"
     refused = httpx.post(url, headers=gateway.headers(key.plaintext), json=_with_content(CREDENTIAL))
@@ -168,7 +167,7 @@ def test_a_refusing_scan_after_an_admitted_update_is_the_scans_error(
 @pytest.mark.parametrize("stream", [False, True])
 def test_tokens_are_counted_before_the_answer_ends(gateway: Gateway, stream: bool) -> None:
     key = generate_key()
-    KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table).put(key, name="tokens")
+    BlockingKeyStore(gateway.aws.access, gateway.settings.keys_table).put(key, name="tokens")
     body = {**CHAT, "stream": stream, "stream_options": {"include_usage": True}} if stream else CHAT
     answer = httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(key.plaintext), json=body)
     assert answer.status_code == 200

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
-import boto3
 import httpx
 import openai
 import pytest
-from botocore.config import Config
 from fastapi import FastAPI
 
 from dev import aws as dev_aws
@@ -62,8 +61,6 @@ def test_control_the_sdk_does_retry_an_upstream_502(gateway: Gateway, upstream: 
 def crashing_app(gateway: Gateway) -> FastAPI:
     services = build_services(
         gateway.settings,
-        dynamodb=gateway.aws.dynamodb,
-        secretsmanager=gateway.aws.secretsmanager,
         audit_stream=gateway.audit,
     )
     app = create_app(gateway.settings, services)
@@ -121,13 +118,10 @@ def test_dynamodb_failures_are_a_503_key_store_unavailable(
 
 def test_an_unreachable_key_store_is_a_503_too(gateway: Gateway, upstream: FakeUpstream) -> None:
     closed = f"http://127.0.0.1:{free_port()}"
-    dead = boto3.client(
-        "dynamodb", endpoint_url=closed, config=Config(retries={"max_attempts": 1}, connect_timeout=1)
-    )
-    services = build_services(
-        gateway.settings, dynamodb=dead, secretsmanager=gateway.aws.secretsmanager, audit_stream=gateway.audit
-    )
-    server = ThreadedServer(create_app(gateway.settings, services), name="no-dynamodb").start()
+    aws = replace(gateway.settings.aws, service_endpoints={"dynamodb": closed})
+    settings = replace(gateway.settings, aws=aws)
+    services = build_services(settings, audit_stream=gateway.audit)
+    server = ThreadedServer(create_app(settings, services), name="no-dynamodb").start()
     try:
         response = httpx.post(
             f"{server.url}/api/v1/chat/completions", headers=gateway.headers(), json=chat_body(), timeout=30

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from dev.aws import BlockingKeyStore
 from gateway.keys.format import generate_key
-from gateway.keys.store import KeyStore
 from tests.conftest import Gateway
 from tests.fakes.upstream import FakeUpstream
 from tests.helpers import error_of
@@ -121,7 +121,7 @@ def test_bad_keys_get_401_and_no_upstream_call(
 def test_revoked_key_stops_at_once_even_while_cached(gateway: Gateway, upstream: FakeUpstream) -> None:
     url = f"{gateway.api}/chat/completions"
     assert httpx.post(url, headers=gateway.headers(), json=CHAT).status_code == 200
-    store = KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table)
+    store = BlockingKeyStore(gateway.aws.access, gateway.settings.keys_table)
     key_id = gateway.api_key.split("-")[1]
     assert store.revoke(key_id)
     response = httpx.post(url, headers=gateway.headers(), json=CHAT)
@@ -130,7 +130,7 @@ def test_revoked_key_stops_at_once_even_while_cached(gateway: Gateway, upstream:
 
 
 def test_usage_is_counted_before_the_upstream_call(gateway: Gateway, upstream: FakeUpstream) -> None:
-    store = KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table)
+    store = BlockingKeyStore(gateway.aws.access, gateway.settings.keys_table)
     key_id = gateway.api_key.split("-")[1]
     for _ in range(3):
         httpx.post(f"{gateway.api}/chat/completions", headers=gateway.headers(), json=CHAT)
@@ -139,7 +139,7 @@ def test_usage_is_counted_before_the_upstream_call(gateway: Gateway, upstream: F
 
 
 def test_key_restricted_to_models(gateway: Gateway, upstream: FakeUpstream) -> None:
-    store = KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table)
+    store = BlockingKeyStore(gateway.aws.access, gateway.settings.keys_table)
     key = generate_key()
     store.put(key, name="narrow", models=("openai/gpt-4o-mini",))
     listed = httpx.get(f"{gateway.api}/models", headers=gateway.headers(key.plaintext)).json()
@@ -154,7 +154,7 @@ def test_key_restricted_to_models(gateway: Gateway, upstream: FakeUpstream) -> N
 
 
 def test_expired_key(gateway: Gateway) -> None:
-    store = KeyStore(lambda: gateway.aws.dynamodb, gateway.settings.keys_table)
+    store = BlockingKeyStore(gateway.aws.access, gateway.settings.keys_table)
     key = generate_key()
     store.put(key, name="old", expires_at=1)
     response = httpx.get(f"{gateway.api}/models", headers=gateway.headers(key.plaintext))

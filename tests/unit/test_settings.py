@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 import gateway.settings
+from gateway.aws import access, credentials
 from gateway.search.factory import BACKENDS
 from gateway.settings import Settings, SettingsError
 
@@ -58,8 +59,8 @@ def test_bad_values_fail_loudly(name: str, value: str) -> None:
 
 
 def test_every_variable_the_gateway_reads_is_in_the_one_settings_table() -> None:
-    source = Path(gateway.settings.__file__).read_text()
-    read = set(re.findall(r'"((?:GATEWAY|POWERTOOLS)_[A-Z_]+|LOG_LEVEL|[A-Z]+_API_KEY)"', source))
+    source = "".join(Path(m.__file__).read_text() for m in (gateway.settings, access, credentials))
+    read = set(re.findall(r'"((?:GATEWAY|POWERTOOLS|AWS)_[A-Z_]+|LOG_LEVEL|[A-Z]+_API_KEY)"', source))
     read |= {backend.url_variable for backend in BACKENDS.values()}
     read |= {b.key_variable for b in BACKENDS.values() if b.key_variable}
     documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", CONFIGURATION_DOC.read_text()))

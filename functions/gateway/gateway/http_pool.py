@@ -10,14 +10,17 @@ same pool, so "same framework and HTTP client" holds.
 
 The aiohttp side is made on the first request, not at import: importing aiohttp
 and building the transport's TLS context (the CA bundle) was about a third of the
-API function's cold import, and `/health` never needs either. For SnapStart,
-`renew()` drops the transport after a restore: connections opened before the
-snapshot are dead, and TLS state should not be shared by every restored copy.
+API function's cold import, and `/health` never needs either. That one TLS context
+also serves the process's own AWS connections (`Pool.ssl_context`), so the CA bundle
+is loaded once, not once per endpoint. For SnapStart, `renew()` drops the transport
+and the context after a restore: connections opened before the snapshot are dead,
+and TLS state should not be shared by every restored copy.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ssl
 from typing import TYPE_CHECKING, Protocol
 
 import httpx
@@ -36,8 +39,16 @@ class _LazyAiohttpTransport(httpx.AsyncBaseTransport):
         self._limits = limits
         self._transport: AiohttpTransport | None = None
         self._retired: list[AiohttpTransport] = []
+        self._ssl: ssl.SSLContext | None = None
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """httpx's default client context (certifi's bundle, or SSL_CERT_FILE), made once."""
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context()
+        return self._ssl
 
     def renew(self) -> None:
+        self._ssl = None
         if self._transport is not None:
             self._retired.append(self._transport)
             self._transport = None
@@ -48,7 +59,7 @@ class _LazyAiohttpTransport(httpx.AsyncBaseTransport):
         if self._transport is None:
             from httpx_aiohttp import AiohttpTransport
 
-            self._transport = AiohttpTransport(limits=self._limits)
+            self._transport = AiohttpTransport(verify=self.ssl_context(), limits=self._limits)
         return await self._transport.handle_async_request(request)
 
     async def _close_retired(self) -> None:
@@ -77,6 +88,10 @@ class Pool(httpx.AsyncClient):
         super().__init__(transport=transport, timeout=timeout, limits=limits)
         self._lazy = transport
         self._attached: list[Renewable] = []
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """The TLS context this pool's connections use, for the process's other connections."""
+        return self._lazy.ssl_context()
 
     def attach(self, connections: Renewable) -> None:
         self._attached.append(connections)

@@ -11,7 +11,7 @@ that must differ per copy is renewed after each restore: the connection pool
 (its connections died with the snapshot, and it would share TLS state across
 copies) and the `random` module's state (the retry jitter would be the same
 sequence in every copy). Nothing time-based is made at init: key and secret
-caches fill on the first request, and boto3 clients are made on first use.
+caches fill on the first request, and AWS clients are made on first use.
 """
 
 from __future__ import annotations

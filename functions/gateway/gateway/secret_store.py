@@ -1,58 +1,62 @@
 """Reading Secrets Manager: provider keys (one JSON secret) and the admin key.
 
-Powertools' SecretsProvider does the caching (`max_age`), with our injected boto3
-client so tests and `make dev` reach moto. Without a configured providers secret
-(a laptop with no AWS at all), provider keys come from the usual environment
-variables instead. No value read here is ever logged or put in an error.
+`GetSecretValue` goes through the gateway's own SigV4 client (`gateway.aws.json_api`),
+so tests and `make dev` reach moto through `AWS_ENDPOINT_URL` and the serving process
+never imports boto3. Values are cached in the event loop for `GATEWAY_SECRET_CACHE_S`.
+Without a configured providers secret (a laptop with no AWS at all), provider keys come
+from the usual environment variables instead. No value read here is ever logged or put
+in an error.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
+import json
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from mypy_boto3_secretsmanager.client import SecretsManagerClient
+from gateway.aws.json_api import AwsJson
+
+
+class SecretNotJson(ValueError):
+    """A secret read as JSON is not JSON (the value itself is never in the message)."""
 
 
 class SecretReader:
-    """One cached Powertools SecretsProvider per process, created on first use.
-
-    Powertools caches values for `max_age`; we keep the same values in the event
-    loop too, so a cached read costs no worker-thread hop (it is on every request).
-    """
+    """Secret values, cached in the event loop for `max_age_s` (a read is on every request)."""
 
     def __init__(
         self,
-        client_factory: Callable[[], SecretsManagerClient],
+        client_factory: Callable[[], AwsJson],
         max_age_s: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client_factory = client_factory
-        self._max_age = int(max_age_s)
+        self._max_age = max_age_s
         self._clock = clock
-        self._provider: Any = None
         self._cache: dict[tuple[str, bool], tuple[float, Any]] = {}
 
     async def read(self, name: str, *, as_json: bool) -> Any:
         cached = self._cache.get((name, as_json))
         if cached is not None and cached[0] > self._clock():
             return cached[1]
-        value = await asyncio.to_thread(self._read, name, as_json)
+        answer = await self._client_factory().call("GetSecretValue", {"SecretId": name})
+        value = answer.get("SecretString")
+        if as_json and isinstance(value, str):
+            value = _parsed(value)
         self._cache[(name, as_json)] = (self._clock() + self._max_age, value)
         return value
 
-    def _read(self, name: str, as_json: bool) -> Any:
-        if self._provider is None:
-            # Imported here: Powertools' parameters module pulls in boto3, which a
-            # cold start should not pay for before the first request needs it.
-            from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-            self._provider = SecretsProvider(boto3_client=self._client_factory())
-        return self._provider.get(name, transform="json" if as_json else None, max_age=self._max_age)
+def _parsed(text: str) -> Any:
+    """The JSON in `text`. The decoder's error keeps the whole text (`.doc`), so it is
+    dropped before ours is raised: no exception chain carries the value."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    raise SecretNotJson("the secret is not JSON")
 
 
 class ProviderKeys:

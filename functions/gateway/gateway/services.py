@@ -1,9 +1,10 @@
 """The long-lived collaborators of one process, built once and injected.
 
 Lambda reuses a process for many invocations, so the HTTP pool and AWS clients
-are created once and kept. boto3 clients are made on first use: importing and
-configuring boto3 costs more than the rest of a cold start, and `/health` and
-`/models` never need it. Tests pass their own clients instead of patching.
+are created once and kept. The AWS clients (`gateway.aws.json_api`) are made on first
+use, so a missing region fails that call (a 503), not the start; where they connect
+and what signs their requests is `settings.aws`, so tests point them at moto instead
+of patching. The serving process never imports boto3.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 import httpx
 
 import masking
 from gateway.audit import Auditor
-from gateway.aws.credentials import default_chain
-from gateway.aws.dynamodb import from_boto3
+from gateway.aws.json_api import DYNAMODB, SECRETS_MANAGER, connect
 from gateway.catalog import Catalog
 from gateway.errors import ScannerError
 from gateway.http_pool import new_pool
@@ -38,10 +38,6 @@ from gateway.upstream.client import UpstreamClient
 from gateway.upstream.providers import Providers
 from masking import MaskingConfig
 from masking.detectors.custom import EntityError
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
-    from mypy_boto3_secretsmanager.client import SecretsManagerClient
 
 
 @dataclass
@@ -71,8 +67,6 @@ def build_services(
     settings: Settings,
     *,
     http: httpx.AsyncClient | None = None,
-    dynamodb: DynamoDBClient | None = None,
-    secretsmanager: SecretsManagerClient | None = None,
     audit_stream: IO[str] | None = None,
     extra_detectors: tuple[masking.Detector, ...] = (),
 ) -> Services:
@@ -93,7 +87,9 @@ def build_services(
     pool = http or new_pool(
         connect_timeout_s=settings.connect_timeout_s, idle_timeout_s=settings.idle_timeout_s
     )
-    secrets = SecretReader(_lazy(secretsmanager, "secretsmanager"), settings.secret_cache_s)
+    secrets = SecretReader(
+        functools.cache(lambda: connect(settings.aws, SECRETS_MANAGER, pool)), settings.secret_cache_s
+    )
     keys = ProviderKeys(secrets, settings.providers_secret, settings.provider_keys_env)
 
     def sanitize(message: str) -> str:
@@ -114,15 +110,20 @@ def build_services(
             "openai": UpstreamClient(pool, catalog, keys, **common),
             "anthropic": AnthropicClient(pool, catalog, keys, **common),
             "bedrock": BedrockClient(
-                pool, catalog, keys, region=settings.bedrock_region, credentials=default_chain(), **common
+                pool,
+                catalog,
+                keys,
+                region=settings.bedrock_region,
+                credentials=settings.aws.credentials,
+                **common,
             ),
         }
     )
-    dynamodb_factory = _lazy(dynamodb, "dynamodb")
-    store = KeyStore(dynamodb_factory, settings.keys_table)
+    dynamodb = functools.cache(lambda: connect(settings.aws, DYNAMODB, pool))
+    store = KeyStore(dynamodb, settings.keys_table)
     authenticator = Authenticator(
         store,
-        UsageCounter(functools.cache(lambda: from_boto3(dynamodb_factory(), pool)), settings.keys_table),
+        UsageCounter(dynamodb, settings.keys_table),
         cache_seconds=settings.key_cache_s,
         default_rpm=settings.default_rpm,
         default_tpd=settings.default_tpd,
@@ -143,17 +144,3 @@ def build_services(
         http=pool,
         workspace_masking=workspace_masking,
     )
-
-
-def _lazy(client: Any, service: str) -> Any:
-    """A factory returning the given client, or a boto3 client made on first call."""
-
-    @functools.cache
-    def factory() -> Any:
-        if client is not None:
-            return client
-        import boto3
-
-        return boto3.client(service)  # type: ignore[call-overload]
-
-    return factory

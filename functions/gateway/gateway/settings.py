@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from gateway.aws.access import AwsAccess
 from masking import PiiMode
 
 # Weakest to strictest: the effective mode is the strictest of those that apply.
@@ -93,6 +94,8 @@ class Settings:
     # Bedrock needs no key, only a region (the Lambda's own, or GATEWAY_BEDROCK_REGION): without
     # one and without GATEWAY_BEDROCK_BASE_URL, Bedrock models are not offered.
     bedrock_region: str | None = None
+    # Region, endpoints and credentials of the gateway's own AWS calls (the SDKs' variables).
+    aws: AwsAccess = field(default_factory=AwsAccess.unconfigured)
 
     @property
     def docs_enabled(self) -> bool:
@@ -157,6 +160,7 @@ class Settings:
             local_echo=read.flag("GATEWAY_LOCAL_ECHO", d.local_echo),
             local_echo_url=read.text("GATEWAY_LOCAL_ECHO_URL", d.local_echo_url).rstrip("/"),
             bedrock_region=read.optional("GATEWAY_BEDROCK_REGION") or read.optional("AWS_REGION"),
+            aws=AwsAccess.from_env(environ),
         )
 
 

@@ -93,11 +93,12 @@ def event_names(prefix: str) -> list[str]:
 
 def seed_key(moto: aws.Moto, table: str) -> None:
     """Store the events' key through the app's own key store, so the item layout is the app's."""
+    from dev.aws import BlockingKeyStore, moto_access
     from gateway.keys.format import from_plaintext
-    from gateway.keys.store import KeyStore
 
-    client = moto.client("dynamodb")
-    KeyStore(lambda: client, table).put(from_plaintext(DEV_KEY), name="lambda-harness")
+    BlockingKeyStore(moto_access(moto.endpoint, aws.REGION), table).put(
+        from_plaintext(DEV_KEY), name="lambda-harness"
+    )
 
 
 def _functions(view: dict[str, Any]) -> dict[str, LocalFunction]:

@@ -6,7 +6,6 @@ Gateway, not the public streaming function URL.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -32,9 +31,7 @@ async def create_key(request: Request, _: AdminDep, services: ServicesDep) -> di
             raise InvalidRequest(f"Invalid value for '{param}': {error['msg']}.", param=param) from None
         raise InvalidRequest("The request body is not valid JSON.") from None
     try:
-        key, record = await asyncio.to_thread(
-            issue_key, services.keys, services.catalog, services.policy, spec
-        )
+        key, record = await issue_key(services.keys, services.catalog, services.policy, spec)
     except UnknownModels:
         raise InvalidRequest("Some of those models do not exist on this gateway.", param="models") from None
     return {**record.public(), "key": key.plaintext}
@@ -42,13 +39,13 @@ async def create_key(request: Request, _: AdminDep, services: ServicesDep) -> di
 
 @router.get("/keys")
 async def list_keys(_: AdminDep, services: ServicesDep) -> dict[str, Any]:
-    records = await asyncio.to_thread(services.keys.list)
+    records = await services.keys.list()
     return {"object": "list", "data": [r.public() for r in records]}
 
 
 @router.get("/keys/{key_id}")
 async def get_key(key_id: str, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
-    record = await asyncio.to_thread(services.keys.get, key_id) if _is_id(key_id) else None
+    record = await services.keys.get(key_id) if _is_id(key_id) else None
     if record is None:
         raise NotFound("No key with that id.")
     return record.public()
@@ -56,7 +53,7 @@ async def get_key(key_id: str, _: AdminDep, services: ServicesDep) -> dict[str, 
 
 @router.delete("/keys/{key_id}")
 async def revoke_key(key_id: str, _: AdminDep, services: ServicesDep) -> dict[str, Any]:
-    if not _is_id(key_id) or not await asyncio.to_thread(services.keys.revoke, key_id):
+    if not _is_id(key_id) or not await services.keys.revoke(key_id):
         raise NotFound("No key with that id.")
     return {"id": key_id, "object": "api_key", "revoked": True}
 

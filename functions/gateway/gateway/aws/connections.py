@@ -197,8 +197,10 @@ class Connections:
         self._idle: deque[_Connection] = deque()
 
     def renew(self) -> None:
-        """Forget every idle connection (a restored snapshot's sockets are dead)."""
+        """Forget every idle connection (a restored snapshot's sockets are dead) and the TLS
+        context (the factory makes a fresh one)."""
         self._idle.clear()
+        self._ssl = None
 
     async def send(self, request: bytes, timeout_s: float) -> Answer:
         """Send `request` (a whole HTTP/1.1 request) and return its answer.

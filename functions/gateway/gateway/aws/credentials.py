@@ -1,20 +1,41 @@
-"""The process's AWS credentials for the clients that sign their own requests (DynamoDB, Bedrock).
+"""The process's AWS credentials for the clients that sign their own requests (DynamoDB,
+Secrets Manager, Bedrock).
 
-boto3's default chain finds them (in Lambda, the function role's environment credentials;
-elsewhere a profile, SSO, or the environment). boto3 is imported on first use: it is the
-slowest import of a cold start, and `/health` and `/models` never sign anything.
+In Lambda the function role's credentials are in the environment
+(`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), valid for the life of
+the execution environment, and so are `make dev`'s and the tests' stand-ins: reading them
+there keeps boto3 (about 20 MB resident once a client exists) out of the serving process.
+Only where the environment holds none (a laptop with a profile or SSO, a SnapStart
+function, whose credentials come from the container endpoint) is boto3's default chain
+imported, on the first signed call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gateway.aws.sigv4 import Credentials
 
 
-def default_chain() -> Callable[[], Credentials | None]:
-    """Current credentials on each call (refreshable ones, an assumed role, refresh inside)."""
+def default_chain(environ: Mapping[str, str]) -> Callable[[], Credentials | None]:
+    """Current credentials on each call: the environment's, else boto3's chain (refreshable
+    ones, an assumed role, refresh inside it)."""
+    static = from_environment(environ)
+    if static is not None:
+        return lambda: static
+    return _boto3_chain()
+
+
+def from_environment(environ: Mapping[str, str]) -> Credentials | None:
+    access_key = environ.get("AWS_ACCESS_KEY_ID")
+    secret_key = environ.get("AWS_SECRET_ACCESS_KEY")
+    if not access_key or not secret_key:
+        return None
+    return Credentials(access_key, secret_key, environ.get("AWS_SESSION_TOKEN") or None)
+
+
+def _boto3_chain() -> Callable[[], Credentials | None]:
     found: list[Any] = []
 
     def current() -> Credentials | None:

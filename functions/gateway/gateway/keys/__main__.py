@@ -6,13 +6,17 @@ printed once; only its hash is stored, so it cannot be shown again. Against the
 `make dev` stack, `make keys ARGS="..."` sets all of that up.
 
 Every failure is one line on stderr that says what to do, never a traceback:
-the people running this are setting up, and a botocore stack trace hides the
-one fact they need (no region, no credentials, nothing listening, no table).
+the people running this are setting up, and a stack trace hides the one fact
+they need (no region, no credentials, nothing listening, no table). Credentials
+are the environment's, else boto3's default chain (a profile, SSO): boto3 is
+fine in a tool run from a shell.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import functools
 import json
 import os
 import sys
@@ -21,6 +25,8 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
+from gateway.aws.access import MissingCredentials, MissingRegion
+from gateway.aws.json_api import DYNAMODB, AwsError, connect
 from gateway.catalog import Catalog
 from gateway.keys.issue import KeySpec, UnknownModels, issue_key
 from gateway.keys.store import KeyStore
@@ -75,10 +81,11 @@ def _run(args: argparse.Namespace) -> int:
         settings = Settings.from_env(os.environ)
     except SettingsError as exc:
         raise CliError(f"{exc}; fix the environment variable and run again") from None
-    import boto3
+    return asyncio.run(_command(args, settings))
 
-    client = boto3.client("dynamodb")
-    store = KeyStore(lambda: client, settings.keys_table)
+
+async def _command(args: argparse.Namespace, settings: Settings) -> int:
+    store = KeyStore(functools.cache(lambda: connect(settings.aws, DYNAMODB)), settings.keys_table)
     if args.command == "create":
         try:
             spec = KeySpec(
@@ -89,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
                 rpm=args.rpm,
                 tpd=args.tpd,
             )
-            key, record = issue_key(store, Catalog(settings), load_policy(settings.policy_file), spec)
+            key, record = await issue_key(store, Catalog(settings), load_policy(settings.policy_file), spec)
         except UnknownModels as exc:
             raise CliError(f"unknown model(s): {exc}; GET /api/v1/models lists the ids") from None
         except ValidationError as exc:
@@ -102,8 +109,8 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps({**record.public(), "key": key.plaintext}, indent=2))
         print("Store this key now: it is not shown again.", file=sys.stderr)
     elif args.command == "list":
-        print(json.dumps([record.public() for record in store.list()], indent=2))
-    elif store.revoke(args.key_id):
+        print(json.dumps([record.public() for record in await store.list()], indent=2))
+    elif await store.revoke(args.key_id):
         print(f"revoked {args.key_id}")
     else:
         print(f"{PROG}: no key with id {args.key_id}; `list` shows the ids", file=sys.stderr)
@@ -112,19 +119,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _explain(exc: Exception) -> str:
-    """What went wrong with AWS, in one line that says what to do (by class name, so
-    botocore need not be imported before boto3 is)."""
-    kind = type(exc).__name__
+    """What went wrong with AWS, in one line that says what to do."""
     table = os.environ.get("GATEWAY_KEYS_TABLE") or Settings.keys_table
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
-    if kind == "NoRegionError":
+    if isinstance(exc, MissingRegion):
         return "no AWS region: set AWS_DEFAULT_REGION (for `make dev`, use `make keys ARGS=...` instead)"
-    if kind in ("NoCredentialsError", "PartialCredentialsError"):
+    if isinstance(exc, MissingCredentials) or type(exc).__name__ == "PartialCredentialsError":
         return "no AWS credentials: run `aws configure` or set AWS_PROFILE; for `make dev` use `make keys`"
-    if kind in ("EndpointConnectionError", "ConnectTimeoutError", "ConnectionClosedError"):
+    if isinstance(exc, OSError | TimeoutError):  # refused, unresolvable, reset, no answer
         where = endpoint or "DynamoDB"
         return f"cannot reach {where}: is `make dev` running? (or unset AWS_ENDPOINT_URL to use AWS)"
-    code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+    code = exc.code if isinstance(exc, AwsError) else ""
     if code == "ResourceNotFoundException":
         return (
             f"table {table} does not exist here: set GATEWAY_KEYS_TABLE to the stack's KeysTableName output"
@@ -135,7 +140,7 @@ def _explain(exc: Exception) -> str:
         return f"not allowed to use table {table} ({code}): use credentials with access to it"
     if code:
         return f"DynamoDB answered {code}; check GATEWAY_KEYS_TABLE and your AWS settings"
-    return f"failed with {kind}; check GATEWAY_KEYS_TABLE and your AWS settings"
+    return f"failed with {type(exc).__name__}; check GATEWAY_KEYS_TABLE and your AWS settings"
 
 
 if __name__ == "__main__":

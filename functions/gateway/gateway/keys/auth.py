@@ -13,7 +13,6 @@ is logged, since AWS error messages can quote table ARNs and key ids.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 import time
@@ -84,7 +83,7 @@ class Authenticator:
                 f"This API key is over its limit of {exc.limit}; retry after {exc.retry_after_s} s.",
                 headers={"retry-after": str(exc.retry_after_s)},
             ) from None
-        except Exception as exc:  # DynamoDBError, httpx errors, no credentials or region, ...
+        except Exception as exc:  # AwsError, OSError, TimeoutError, no credentials or region, ...
             raise _unavailable("usage update", exc) from None
 
     async def add_tokens(self, record: KeyRecord, tokens: int) -> None:
@@ -96,8 +95,8 @@ class Authenticator:
         if cached is not None and cached[0] > now:
             return cached[1]
         try:
-            record = await asyncio.to_thread(self._store.get, key_id)
-        except Exception as exc:  # boto3's errors: endpoint, credentials, throttling, ...
+            record = await self._store.get(key_id)
+        except Exception as exc:  # AwsError, OSError, TimeoutError, no credentials or region, ...
             raise _unavailable("key lookup", exc) from None
         self._cache[key_id] = (now + self._ttl, record)
         self._cache.move_to_end(key_id)

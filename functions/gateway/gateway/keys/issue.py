@@ -31,7 +31,9 @@ class UnknownModels(ValueError):
     """The key names models this gateway does not serve."""
 
 
-def issue_key(store: KeyStore, catalog: Catalog, policy: Policy, spec: KeySpec) -> tuple[NewKey, KeyRecord]:
+async def issue_key(
+    store: KeyStore, catalog: Catalog, policy: Policy, spec: KeySpec
+) -> tuple[NewKey, KeyRecord]:
     unknown = [m for m in spec.models if catalog.resolve(m) is None and m not in policy.workspaces]
     if unknown:
         raise UnknownModels(", ".join(unknown))
@@ -39,7 +41,7 @@ def issue_key(store: KeyStore, catalog: Catalog, policy: Policy, spec: KeySpec) 
     models = tuple(_canonical(catalog, m) for m in spec.models)
     key = generate_key()
     expires = int(time.time()) + spec.expires_in_days * 86400 if spec.expires_in_days else None
-    record = store.put(
+    record = await store.put(
         key,
         name=spec.name,
         models=models,

@@ -1,15 +1,16 @@
 """API key records in DynamoDB: look up, create, revoke, list (item layout: `keys/record.py`).
 
-The store is synchronous boto3 (the runtime ships it); async callers run it in a
-worker thread. The client is injected, so tests hand in a client bound to moto.
+The store speaks DynamoDB's JSON API through `gateway.aws.json_api`, in the event loop
+(no worker thread, no boto3 in the serving process). The client factory is injected and
+called on first use, so a missing region or credentials fails that call, not the import.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from gateway.aws.json_api import AwsError, AwsJson
 from gateway.keys.format import NewKey
 from gateway.keys.record import (
     KEY_HASH,
@@ -22,28 +23,19 @@ from gateway.keys.record import (
     record_of,
 )
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
-
 
 class KeyStore:
-    """Takes a client factory: boto3 is created on first use, not at import (cold start)."""
-
-    def __init__(self, client_factory: Callable[[], DynamoDBClient], table: str) -> None:
+    def __init__(self, client_factory: Callable[[], AwsJson], table: str) -> None:
         self._client_factory = client_factory
         self._table = table
 
-    @property
-    def _client(self) -> DynamoDBClient:
-        return self._client_factory()
-
-    def get(self, key_id: str) -> KeyRecord | None:
-        response = self._client.get_item(
-            TableName=self._table, Key={PK: {"S": key_pk(key_id)}}, ConsistentRead=True
+    async def get(self, key_id: str) -> KeyRecord | None:
+        response = await self._client_factory().call(
+            "GetItem", {"TableName": self._table, "Key": {PK: {"S": key_pk(key_id)}}, "ConsistentRead": True}
         )
         return record_of(response.get("Item") or {})
 
-    def put(
+    async def put(
         self,
         key: NewKey,
         *,
@@ -66,31 +58,44 @@ class KeyStore:
             rpm=rpm,
             tpd=tpd,
         )
-        self._client.put_item(
-            TableName=self._table, Item=item_of(record), ConditionExpression=f"attribute_not_exists({PK})"
+        await self._client_factory().call(
+            "PutItem",
+            {
+                "TableName": self._table,
+                "Item": item_of(record),
+                "ConditionExpression": f"attribute_not_exists({PK})",
+            },
         )
         return record
 
-    def revoke(self, key_id: str) -> bool:
+    async def revoke(self, key_id: str) -> bool:
         try:
-            self._client.update_item(
-                TableName=self._table,
-                Key={PK: {"S": key_pk(key_id)}},
-                UpdateExpression=f"SET {REVOKED} = :true",
-                ConditionExpression=f"attribute_exists({KEY_HASH})",
-                ExpressionAttributeValues={":true": {"BOOL": True}},
+            await self._client_factory().call(
+                "UpdateItem",
+                {
+                    "TableName": self._table,
+                    "Key": {PK: {"S": key_pk(key_id)}},
+                    "UpdateExpression": f"SET {REVOKED} = :true",
+                    "ConditionExpression": f"attribute_exists({KEY_HASH})",
+                    "ExpressionAttributeValues": {":true": {"BOOL": True}},
+                },
             )
-        except self._client.exceptions.ConditionalCheckFailedException:
+        except AwsError as exc:
+            if exc.code != "ConditionalCheckFailedException":
+                raise
             return False
         return True
 
-    def list(self) -> list[KeyRecord]:
+    async def list(self) -> list[KeyRecord]:
         records: list[KeyRecord] = []
-        paginator = self._client.get_paginator("scan")
-        for page in paginator.paginate(
-            TableName=self._table,
-            FilterExpression=f"begins_with({PK}, :prefix)",
-            ExpressionAttributeValues={":prefix": {"S": PK_PREFIX}},
-        ):
+        request = {
+            "TableName": self._table,
+            "FilterExpression": f"begins_with({PK}, :prefix)",
+            "ExpressionAttributeValues": {":prefix": {"S": PK_PREFIX}},
+        }
+        while True:
+            page = await self._client_factory().call("Scan", request)
             records.extend(r for r in map(record_of, page.get("Items", [])) if r is not None)
-        return sorted(records, key=lambda r: r.created_at)
+            if not page.get("LastEvaluatedKey"):
+                return sorted(records, key=lambda r: r.created_at)
+            request = {**request, "ExclusiveStartKey": page["LastEvaluatedKey"]}

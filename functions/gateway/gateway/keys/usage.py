@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.aws.dynamodb import DynamoDBError, DynamoDBJson
+from gateway.aws.json_api import AwsError, AwsJson
 from gateway.keys.record import (
     ACTIVE_CONDITION,
     KEY_HASH,
@@ -71,7 +71,7 @@ class LimitExceeded(Exception):
 
 
 class UsageCounter:
-    def __init__(self, client_factory: Callable[[], DynamoDBJson], table: str) -> None:
+    def __init__(self, client_factory: Callable[[], AwsJson], table: str) -> None:
         self._client_factory = client_factory
         self._table = table
 
@@ -124,7 +124,7 @@ class UsageCounter:
                     **expression,
                 },
             )
-        except DynamoDBError as exc:
+        except AwsError as exc:
             if exc.code != "ConditionalCheckFailedException":
                 raise
             return exc.item

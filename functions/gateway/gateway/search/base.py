@@ -4,7 +4,7 @@ A subclass says how one request looks (`_call`) and where the hits sit in the JS
 (`results_path`, `snippet_field`). Everything else happens here, once:
 
 - The key is read at search time, not at construction: keys live in the providers
-  secret, which Powertools caches and may rotate, so a process built before a key was
+  secret, which may rotate (cached for `GATEWAY_SECRET_CACHE_S`), so a process built before a key was
   added must still pick it up. A missing key is a failed search, not a failed request.
 - One deadline covers the whole search (key lookup, connect, headers, body), because
   httpx's own timeout applies to each phase separately and a trickling body could

@@ -1,13 +1,13 @@
-"""DynamoDB's JSON API on the gateway's own kept-alive connections (`gateway.aws.connections`).
+"""AWS's JSON APIs (DynamoDB, Secrets Manager) on the gateway's own kept-alive connections
+(`gateway.aws.connections`), signed with SigV4 (`gateway.aws.sigv4`).
 
-Every chat request makes one or two conditional `UpdateItem` calls (usage and
-limits before the provider call, tokens after it). Through boto3 each cost about
-1.8 ms of CPU plus a worker-thread hop, through the shared httpx pool about 0.6 ms;
-most of it generic machinery (parameter validation, event hooks, header objects,
-connection-pool bookkeeping). This client sends the same JSON, signed with SigV4,
-as one write on a kept-alive connection, and never leaves the event loop. boto3
-still does everything else (key lookups, admin, the CLI) and is where the endpoint,
-region and credentials come from.
+Every chat request makes one or two conditional DynamoDB `UpdateItem` calls, and a
+cold one a `GetItem` and a Secrets Manager read. Through boto3 each cost about 1.8 ms
+of CPU plus a worker-thread hop, and boto3 itself about 20 MB of the process's memory
+(its import and each client's service model); through the shared httpx pool a call
+cost about 0.6 ms, most of it generic machinery. This client sends the same JSON as
+one write on a kept-alive connection and never leaves the event loop; the endpoint,
+region and credentials come from `gateway.aws.access`.
 """
 
 from __future__ import annotations
@@ -15,31 +15,48 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from gateway.aws.access import AwsAccess
 from gateway.aws.connections import Answer, Connections
 from gateway.aws.sigv4 import Credentials, sign
 from gateway.http_pool import Pool
 
-_TARGET_PREFIX = "DynamoDB_20120810."
-_CONTENT_TYPE = "application/x-amz-json-1.0"
 _RETRYABLE = frozenset(
     {
         "ThrottlingException",
         "ProvisionedThroughputExceededException",
         "RequestLimitExceeded",
         "InternalServerError",
+        "InternalServiceError",
     }
 )
 _ATTEMPTS = 3
 
 
-class DynamoDBError(Exception):
-    """A DynamoDB error; `code` is the exception name (e.g. ConditionalCheckFailedException)."""
+@dataclass(frozen=True)
+class JsonService:
+    """What tells one JSON API from another on the wire."""
+
+    name: str  # the SigV4 service name and the endpoint's first label
+    target_prefix: str  # X-Amz-Target is this plus the operation
+    content_type: str
+
+
+DYNAMODB = JsonService("dynamodb", "DynamoDB_20120810.", "application/x-amz-json-1.0")
+SECRETS_MANAGER = JsonService("secretsmanager", "secretsmanager.", "application/x-amz-json-1.1")
+
+
+class AwsError(Exception):
+    """An error answer; `code` is its exception name (e.g. ConditionalCheckFailedException).
+
+    The message is the code alone: AWS's own messages can quote table ARNs, key ids and
+    secret names."""
 
     def __init__(self, code: str, item: dict[str, Any] | None = None) -> None:
         super().__init__(code)
@@ -47,10 +64,11 @@ class DynamoDBError(Exception):
         self.item = item or {}
 
 
-class DynamoDBJson:
+class AwsJson:
     def __init__(
         self,
         connections: Connections,
+        service: JsonService,
         *,
         endpoint: str,
         region: str,
@@ -59,6 +77,7 @@ class DynamoDBJson:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._connections = connections
+        self._service = service
         parts = urlsplit(endpoint.rstrip("/") + "/")
         self._host = parts.netloc
         self._path = parts.path or "/"
@@ -70,7 +89,10 @@ class DynamoDBJson:
     async def call(self, operation: str, request: dict[str, Any]) -> dict[str, Any]:
         """One API call; the request leaves before the first await when a connection is idle."""
         body = json.dumps(request, separators=(",", ":")).encode()
-        headers = {"content-type": _CONTENT_TYPE, "x-amz-target": _TARGET_PREFIX + operation}
+        headers = {
+            "content-type": self._service.content_type,
+            "x-amz-target": self._service.target_prefix + operation,
+        }
         for attempt in range(_ATTEMPTS):
             signed = sign(
                 method="POST",
@@ -79,7 +101,7 @@ class DynamoDBJson:
                 headers=headers,
                 body=body,
                 region=self._region,
-                service="dynamodb",
+                service=self._service.name,
                 credentials=self._credentials(),
                 now=self._clock(),
             )
@@ -100,7 +122,7 @@ class DynamoDBJson:
         return "\r\n".join(lines).encode() + body
 
 
-def _error(answer: Answer) -> DynamoDBError:
+def _error(answer: Answer) -> AwsError:
     try:
         body = json.loads(answer.body)
     except ValueError:
@@ -111,33 +133,23 @@ def _error(answer: Answer) -> DynamoDBError:
     if answer.status >= 500 and kind.startswith("HTTP"):
         kind = "InternalServerError"
     item = body.get("Item") if isinstance(body.get("Item"), dict) else None
-    return DynamoDBError(kind, item)
+    return AwsError(kind, item)
 
 
-def from_boto3(client: Any, pool: httpx.AsyncClient | None = None) -> DynamoDBJson:
-    """The endpoint and region the given boto3 client resolved (AWS_ENDPOINT_URL for
-    moto included), and credentials from boto3's default chain (in Lambda, the
-    function role's environment credentials). Its connections are attached to the
-    process's pool, so whatever renews the pool (SnapStart's after-restore hook)
-    renews them too."""
-    import boto3
-
-    session_credentials = boto3.session.Session().get_credentials()
-    if session_credentials is None:
-        raise RuntimeError("no AWS credentials found for DynamoDB")
-
-    def credentials() -> Credentials:
-        # Refreshable credentials (an assumed role) refresh inside this call.
-        frozen = session_credentials.get_frozen_credentials()
-        return Credentials(frozen.access_key or "", frozen.secret_key or "", frozen.token)
-
-    endpoint = client.meta.endpoint_url
-    connections = Connections(endpoint)
+def connect(access: AwsAccess, service: JsonService, pool: httpx.AsyncClient | None = None) -> AwsJson:
+    """A client for `service` as `access` configures it (MissingRegion when no endpoint can
+    be named). Its connections are attached to the process's pool, so whatever renews the
+    pool (SnapStart's after-restore hook) renews them too, and share its TLS context."""
+    endpoint = access.endpoint(service.name)
     if isinstance(pool, Pool):
+        connections = Connections(endpoint, ssl_context=pool.ssl_context)
         pool.attach(connections)
-    return DynamoDBJson(
+    else:
+        connections = Connections(endpoint)
+    return AwsJson(
         connections,
+        service,
         endpoint=endpoint,
-        region=client.meta.region_name,
-        credentials=credentials,
+        region=access.signing_region(),
+        credentials=access.current_credentials,
     )
