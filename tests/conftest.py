@@ -72,8 +72,7 @@ class AwsClients:
 class AuditLog(io.StringIO):
     """Every audit and metric line the in-process gateways write in this session.
 
-    One stream per session: Powertools binds a service's logger to the first
-    stream it is given, so per-test streams would not see their own records.
+    One stream per session, emptied before each test that asks for it (`audit_log`).
     """
 
     def lines(self) -> list[dict[str, Any]]:

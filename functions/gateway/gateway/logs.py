@@ -5,7 +5,7 @@ error's type), never content. LOG_LEVEL (the template's `LogLevel` parameter)
 sets how many: DEBUG adds each retry, INFO and WARNING show failures, ERROR only
 gateway faults. Audit records are not log lines in this sense: they are written
 whatever the level (an audit trail a verbosity knob could switch off would not be
-one), by the Powertools logger in `audit.py`.
+one), by `audit.py` in Powertools Logger's line shape.
 
 In Lambda the runtime's root handler already ships lines to CloudWatch; elsewhere
 (uvicorn under the web adapter, `make dev`) nothing would print them below
