@@ -90,3 +90,24 @@ def test_unknown_ids(gateway: Gateway) -> None:
 def test_admin_routes_can_be_switched_off(gateway_factory: Callable[..., Gateway]) -> None:
     gateway = gateway_factory(admin_routes=False)
     assert httpx.get(f"{gateway.api}/keys", headers=admin()).status_code == 404
+
+
+def test_an_unreachable_key_store_is_a_503_on_every_admin_route(gateway: Gateway) -> None:
+    """The admin key is read from Secrets Manager, the keys from DynamoDB: with the table gone,
+    each route answers the documented 503 (worth a retry) and names nothing of the store."""
+    from dev import aws as dev_aws
+
+    gateway.aws.dynamodb.delete_table(TableName=dev_aws.KEYS_TABLE)
+    calls = [
+        httpx.post(
+            f"{gateway.api}/keys", headers=admin(), json={"name": "carol", "models": ["openai/gpt-4o-mini"]}
+        ),
+        httpx.get(f"{gateway.api}/keys", headers=admin()),
+        httpx.get(f"{gateway.api}/keys/0123456789ab", headers=admin()),
+        httpx.delete(f"{gateway.api}/keys/0123456789ab", headers=admin()),
+    ]
+    for response in calls:
+        assert response.status_code == 503, response.text
+        error = response.json()["error"]
+        assert (error["type"], error["code"]) == ("server_error", "key_store_unavailable")
+        assert dev_aws.KEYS_TABLE not in response.text

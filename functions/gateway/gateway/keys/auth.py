@@ -84,7 +84,7 @@ class Authenticator:
                 headers={"retry-after": str(exc.retry_after_s)},
             ) from None
         except Exception as exc:  # AwsError, OSError, TimeoutError, no credentials or region, ...
-            raise _unavailable("usage update", exc) from None
+            raise store_unavailable("usage update", exc) from None
 
     async def add_tokens(self, record: KeyRecord, tokens: int) -> None:
         await self._usage.add_tokens(record.key_id, tokens, self._wall_clock())
@@ -97,7 +97,7 @@ class Authenticator:
         try:
             record = await self._store.get(key_id)
         except Exception as exc:  # AwsError, OSError, TimeoutError, no credentials or region, ...
-            raise _unavailable("key lookup", exc) from None
+            raise store_unavailable("key lookup", exc) from None
         self._cache[key_id] = (now + self._ttl, record)
         self._cache.move_to_end(key_id)
         while len(self._cache) > _MAX_CACHED:
@@ -110,7 +110,8 @@ _MESSAGE = (
 )
 
 
-def _unavailable(what: str, exc: Exception) -> KeyStoreUnavailable:
+def store_unavailable(what: str, exc: Exception) -> KeyStoreUnavailable:
+    """The documented 503 for a key store that did not answer; logs the error's type only."""
     logger.warning("%s failed: %s", what, type(exc).__name__)
     return KeyStoreUnavailable("The gateway could not reach its key store; retry in a moment.")
 
