@@ -100,6 +100,19 @@ _NOT_DOMAINS: Final = _words(
 _MAILBOX_SIGNS: Final = re.compile(r"[._+0-9]| dot ", re.IGNORECASE)
 
 
+_BARE_DOMAIN: Final = re.compile(rf"{_LABEL}(?:(?: dot | ?\. ?){_LABEL}){{1,4}}+(?![^\W_]|-)", re.IGNORECASE)
+
+
+def _common_domain_at(text: str, start: int) -> bool:
+    """Does a domain with a common top-level domain, not a pronoun, start here? Checked once per
+    anchor, before the local part's possible starts are tried."""
+    m = _BARE_DOMAIN.match(text, start)
+    if m is None:
+        return False
+    labels = _BARE_DOT.split(m.group(0))
+    return labels[-1].lower() in _COMMON_TLDS and labels[0].lower() not in _NOT_DOMAINS
+
+
 def _bare_address(m: re.Match[str]) -> str | None:
     """The address `m` spells, or None when the words read as prose."""
     local, word_at, spelled_domain = m.group(1), m.group(2), m.group(3)
@@ -135,7 +148,7 @@ class SpelledEmailDetector:
                     spans.append(Span("EMAIL", m.start(), m.end(), "email", f"{m.group(1)}@{domain}".lower()))
         pos = 0
         for anchor, after in _anchors(text, lowered):
-            if anchor < pos:
+            if anchor < pos or not _common_domain_at(text, after):
                 continue
             for start in _local_starts(text, anchor):
                 bare = _BARE.match(text, start)
