@@ -21,17 +21,18 @@ from masking.types import Span
 
 _MAX_TOKEN: Final = 4096
 _WS: Final = re.compile(r"\s")
-# Named references of the characters values are written with; the rest of HTML's 2,000 names
-# spell letters no detector needs.
+# Named references of the characters values and link syntax are written with (matched in any
+# case: a browser forgives `&COLON;` in a URL); the rest of HTML's 2,000 names spell letters.
 _NAMED: Final[dict[str, str]] = {
     "commat": "@", "period": ".", "plus": "+", "hyphen": "-", "dash": "-", "lowbar": "_",
     "colon": ":", "sol": "/", "num": "#", "percnt": "%", "amp": "&", "nbsp": " ", "equals": "=",
+    "lpar": "(", "rpar": ")", "lt": "<", "gt": ">",
 }  # fmt: skip
 _ESCAPE: Final = re.compile(
     r"%([0-9A-Fa-f]{2})"
     r"|&#([0-9]{1,7});?"
     r"|&#[xX]([0-9A-Fa-f]{1,6});?"
-    r"|&(" + "|".join(_NAMED) + r");"
+    r"|&((?i:" + "|".join(_NAMED) + r"));"
     r"|\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})"
 )
 _FIRST: Final = re.compile(r"[%&\\]")
@@ -40,7 +41,7 @@ _FIRST: Final = re.compile(r"[%&\\]")
 def _char(m: re.Match[str]) -> str:
     pct, dec, hexa, name, u4, x2 = m.groups()
     if name is not None:
-        return _NAMED[name]
+        return _NAMED[name.lower()]
     code = int(dec) if dec is not None else int(pct or hexa or u4 or x2, 16)
     return chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
 
@@ -74,6 +75,11 @@ class Decoded:
 
 def has_escape(text: str) -> bool:
     return "%" in text or "&" in text or "\\" in text
+
+
+def decode(text: str) -> str:
+    """`text` with every escape replaced by its character (the URL rule reads schemes so)."""
+    return _ESCAPE.sub(_char, text) if has_escape(text) else text
 
 
 def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:

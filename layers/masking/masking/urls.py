@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from masking.encoded import decode
+
 WINDOW: Final = 2048
 
 _TAG_OPEN: Final = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]{0,31}+(?=[\s/>])|[!?/])")
@@ -34,26 +36,13 @@ _REF_DEF: Final = re.compile(r" {0,3}\[[^\]\n]{1,999}\]:")
 _REF_LABEL_ONLY: Final = re.compile(r" {0,3}\[[^\]\n]{1,999}\]:\s*")
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}:")
 _HOST_PATH: Final = re.compile(r"(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?::\d{1,5})?[/?#]")
-_ENCODED: Final = re.compile(
-    r"(?i)&#x0*([0-9a-f]{1,6});?|&#0*([0-9]{1,7});?|&(colon|sol|period|lpar|rpar|lt|gt);|%([0-9a-f]{2})|\\"
-)
-_NAMED: Final = {"colon": ":", "sol": "/", "period": ".", "lpar": "(", "rpar": ")", "lt": "<", "gt": ">"}
 _WS: Final = re.compile(r"\s")
 
 
 def _decode(token: str) -> str:
-    """Entities and percent-escapes to their characters; backslash escapes dropped."""
-
-    def one(m: re.Match[str]) -> str:
-        hex_code, dec_code, name, pct = m.groups()
-        if name:
-            return _NAMED[name.lower()]
-        if m.group(0) == "\\":
-            return ""
-        code = int(hex_code, 16) if hex_code else int(dec_code) if dec_code else int(pct, 16)
-        return chr(code) if 32 <= code < 127 else "?"
-
-    return _ENCODED.sub(one, token) if ("&" in token or "%" in token or "\\" in token) else token
+    """Escapes to their characters (`masking.encoded`), then any backslash left dropped
+    (`https:\\/\\/` in a JSON string)."""
+    return decode(token).replace("\\", "")
 
 
 def _in_tag(before: str) -> bool:
