@@ -109,6 +109,13 @@ SPELLED = [
     ("jane [at] example [dot] com", "jane@example.com"),
     ("jane{at}example{dot}com", "jane@example.com"),
     ("j.roe2 at example dot io", "j.roe2@example.io"),
+    ("jane[at]example[.]com", "jane@example.com"),
+    ("jane[@]example[.]com", "jane@example.com"),
+    ("jane(at)example(.)com", "jane@example.com"),
+    ("jane at example [.] com", "jane@example.com"),
+    ("jane.roe @ example [.] org", "jane.roe@example.org"),
+    ("a.b.c.d.e at example dot com", "a.b.c.d.e@example.com"),
+    ("first.middle.last at corp.example.com", "first.middle.last@corp.example.com"),
 ]
 
 
@@ -142,6 +149,13 @@ def test_spelled_addresses_in_answers_are_redacted_whole_and_streamed(written: s
 )
 def test_prose_with_at_and_dot_is_left(text: str) -> None:
     assert _types(text) == []
+
+
+def test_spelled_address_after_letters_that_lower_to_two_is_found_in_place() -> None:
+    """`İ` lower-cases to two characters; the spans must still point at the address."""
+    text = "\u0130\u0130\u0130 write jane at example dot com now"
+    [span] = scan(text, CONFIG.detectors)
+    assert text[span.start : span.end] == "jane at example dot com"
 
 
 def test_prose_with_many_ats_streams_as_whole() -> None:

@@ -62,33 +62,34 @@ class EmailDetector:
 
 _OPEN = r"[\[({<]"
 _CLOSE = r"[\])}>]"
-# `bob (at) example [dot] com`, `bob[at]example.com`: the forms people use to hide an address
-# from scrapers.
+# `bob (at) example [dot] com`, `bob[at]example.com`, and the defanged `bob[@]example[.]com`:
+# the forms people use to hide an address from scrapers.
 _SPELLED: Final = re.compile(
-    rf"(?<![\w.%+-])([^\W_][\w.%+-]{{0,63}}+) ?{_OPEN} ?at ?{_CLOSE} ?"
-    rf"((?:{_LABEL} ?(?:{_OPEN} ?dot ?{_CLOSE}|\.) ?){{1,8}}[^\W\d_]{{2,24}}+)(?![^\W_]|-)",
+    rf"(?<![\w.%+-])([^\W_][\w.%+-]{{0,63}}+) ?{_OPEN} ?(?:at|@) ?{_CLOSE} ?"
+    rf"((?:{_LABEL} ?(?:{_OPEN} ?(?:dot|\.) ?{_CLOSE}|\.) ?){{1,8}}[^\W\d_]{{2,24}}+)(?![^\W_]|-)",
     re.IGNORECASE,
 )
-_SPELLED_DOT: Final = re.compile(rf" ?(?:{_OPEN} ?dot ?{_CLOSE}|\.) ?", re.IGNORECASE)
+_SPELLED_DOT: Final = re.compile(rf" ?(?:{_OPEN} ?(?:dot|\.) ?{_CLOSE}|\.) ?", re.IGNORECASE)
 # Bare words (`bob at example dot com`, `bob.smith AT example.com`) and an `@` or dots with
 # blanks around them (`bob @ example . com`). Prose uses the same words ("look at this dot
 # com", "meet @ noon. Then"), so these forms need a common top-level domain, a domain that is
 # not a pronoun or article, and, for `at` before a dotted domain, a local part that reads as a
 # mailbox (a dot, `_`, `+` or digit in it).
 _WORD = r"[^\W_][\w%+-]{0,63}+"
-_BARE: Final = re.compile(
-    rf"(?<![\w.%+-])({_WORD}(?:(?: dot |\.){_WORD}){{0,3}}+)"
-    rf"(?: (at) | ?@ ?)"
-    rf"({_LABEL}(?:(?: dot | ?\. ?){_LABEL}){{1,4}}+)(?![^\W_]|-)",
-    re.IGNORECASE,
+# The local part: up to eight words joined by `.` or ` dot `, not glued to an address before it.
+_BARE_LOCAL: Final = re.compile(rf"(?<![\w.%+-]){_WORD}(?:(?: dot |\.){_WORD}){{0,7}}+", re.IGNORECASE)
+_DOT_WRITTEN = r" dot | ?\. ?| ?[\[(]\.[\])] ?"  # `.`, ` dot `, or a defanged `[.]` / `(.)`
+_BARE_DOMAIN: Final = re.compile(
+    rf"{_LABEL}(?:(?:{_DOT_WRITTEN}){_LABEL}){{1,4}}+(?![^\W_]|-)", re.IGNORECASE
 )
+_BARE_DOT: Final = re.compile(_DOT_WRITTEN, re.IGNORECASE)
+_SPELT_DOT: Final = re.compile(r" dot |[\[(]\.[\])]")  # a dot nobody writes in prose
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_BARE_DOT: Final = re.compile(r" dot | ?\. ?", re.IGNORECASE)
 _COMMON_TLDS: Final = _words(
     "com net org edu gov mil int io co ai app dev me info biz us uk de fr es it nl be ch at se no "
     "dk fi pl pt ie ca au nz in br jp cn ru za mx ar kr sg hk tw eu xyz tech online site"
@@ -100,35 +101,30 @@ _NOT_DOMAINS: Final = _words(
 _MAILBOX_SIGNS: Final = re.compile(r"[._+0-9]| dot ", re.IGNORECASE)
 
 
-_BARE_DOMAIN: Final = re.compile(rf"{_LABEL}(?:(?: dot | ?\. ?){_LABEL}){{1,4}}+(?![^\W_]|-)", re.IGNORECASE)
-
-
-def _common_domain_at(text: str, start: int) -> bool:
-    """Does a domain with a common top-level domain, not a pronoun, start here? Checked once per
-    anchor, before the local part's possible starts are tried."""
+def _bare_domain(text: str, start: int) -> tuple[int, str] | None:
+    """(end, domain) of a domain spelt from `start` with a common top-level domain and not a
+    pronoun or article as its first label; None otherwise. Judged once per anchor."""
     m = _BARE_DOMAIN.match(text, start)
     if m is None:
-        return False
+        return None
     labels = _BARE_DOT.split(m.group(0))
-    return labels[-1].lower() in _COMMON_TLDS and labels[0].lower() not in _NOT_DOMAINS
-
-
-def _bare_address(m: re.Match[str]) -> str | None:
-    """The address `m` spells, or None when the words read as prose."""
-    local, word_at, spelled_domain = m.group(1), m.group(2), m.group(3)
-    whole = m.group(0)
-    if word_at is None and " " not in whole:
-        return None  # a plain address: the `@` detector's
-    labels = _BARE_DOT.split(spelled_domain)
     if labels[-1].lower() not in _COMMON_TLDS or labels[0].lower() in _NOT_DOMAINS:
         return None
-    dotted_by_word = " dot " in spelled_domain.lower()
-    if word_at is not None and not dotted_by_word and not _MAILBOX_SIGNS.search(local):
-        return None
     domain = ".".join(labels)
-    if not _valid_domain(domain):
-        return None
-    return f"{_BARE_DOT.sub('.', local)}@{domain}".lower()
+    return (m.end(), domain.lower()) if _valid_domain(domain) else None
+
+
+def _bare_local(text: str, anchor: int, by_word: bool, dotted_by_word: bool) -> int | None:
+    """Where the local part before `anchor` starts (the longest that reads as one), or None.
+    Before a bare `at` and a domain with plain dots it must read as a mailbox ("I work at
+    google.com" does not)."""
+    for start in _local_starts(text, anchor):
+        if _BARE_LOCAL.fullmatch(text, start, anchor) is None:
+            continue
+        if by_word and not dotted_by_word and not _MAILBOX_SIGNS.search(text, start, anchor):
+            continue
+        return start
+    return None
 
 
 class SpelledEmailDetector:
@@ -140,6 +136,8 @@ class SpelledEmailDetector:
 
     def find(self, text: str) -> list[Span]:
         lowered = text.lower()
+        if len(lowered) != len(text):  # `İ` lowers to two characters: keep positions aligned
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         spans: list[Span] = []
         if _BRACKETED_AT.search(lowered) is not None:
             for m in _SPELLED.finditer(text):
@@ -148,23 +146,26 @@ class SpelledEmailDetector:
                     spans.append(Span("EMAIL", m.start(), m.end(), "email", f"{m.group(1)}@{domain}".lower()))
         pos = 0
         for anchor, after in _anchors(text, lowered):
-            if anchor < pos or not _common_domain_at(text, after):
+            found = _bare_domain(text, after) if anchor >= pos else None
+            if found is None:
                 continue
-            for start in _local_starts(text, anchor):
-                bare = _BARE.match(text, start)
-                address = _bare_address(bare) if bare is not None and bare.end() > after else None
-                if address is not None and bare is not None:
-                    spans.append(Span("EMAIL", bare.start(), bare.end(), "email", address))
-                    pos = bare.end()
-                    break
+            end, domain = found
+            by_word = lowered.startswith(" at ", anchor)
+            dotted_by_word = _SPELT_DOT.search(lowered, after, end) is not None
+            start = _bare_local(text, anchor, by_word, dotted_by_word)
+            if start is None or (not by_word and " " not in text[start:end]):
+                continue  # prose, or a plain address (the `@` detector's)
+            local = _BARE_DOT.sub(".", text[start:anchor]).lower()
+            spans.append(Span("EMAIL", start, end, "email", f"{local}@{domain}"))
+            pos = end
         return spans
 
 
-# An ` at ` followed by a word and a dot of a domain (`.`, ` .`, ` dot `): most `at`s of prose
+# An ` at ` followed by a word and a dot of a domain (`.`, ` .`, ` dot `, `[.]`): most `at`s of prose
 # ("at the end") are not, and are skipped before any pattern runs. Both patterns open with a
 # literal, which the engine searches for fast.
-_AT_BEFORE_DOMAIN: Final = re.compile(r" at (?=[^\W_][\w-]{0,62}(?:\.| \.| dot ))")
-_BRACKETED_AT: Final = re.compile(r"at ?[\])}>]")
+_AT_BEFORE_DOMAIN: Final = re.compile(r" at (?=[^\W_][\w-]{0,62}(?:\.| \.| dot | ?[\[(]\.))")
+_BRACKETED_AT: Final = re.compile(r"(?:at|@) ?[\])}>]")
 
 
 def _anchors(text: str, lowered: str) -> list[tuple[int, int]]:
@@ -183,7 +184,7 @@ def _anchors(text: str, lowered: str) -> list[tuple[int, int]]:
     return found
 
 
-_MAX_LOCAL_WORDS: Final = 4
+_MAX_LOCAL_WORDS: Final = 8
 
 
 def _local_starts(text: str, end: int) -> list[int]:
