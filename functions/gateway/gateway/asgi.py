@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 
-from gateway.app import create_app
-from gateway.settings import Settings
+from gateway.startup import init_phase
 
-app = create_app(Settings.from_env(os.environ))
+# Everything heavy is imported and built inside this block (gateway.startup says why).
+with init_phase():
+    from gateway.app import create_app
+    from gateway.settings import Settings
+
+    app = create_app(Settings.from_env(os.environ))

@@ -21,11 +21,7 @@ import os
 import random
 from collections.abc import Callable
 
-from mangum import Mangum
-
-from gateway.app import create_app
-from gateway.http_pool import Pool
-from gateway.settings import Settings
+from gateway.startup import init_phase
 
 logger = logging.getLogger("gateway")
 
@@ -48,8 +44,16 @@ def register_restore_hooks(pool: Pool) -> bool:
     return True
 
 
-app = create_app(Settings.from_env(os.environ))
-_pool = app.state.services.http
-if isinstance(_pool, Pool):
-    register_restore_hooks(_pool)
-handler = Mangum(app, lifespan="off")
+# Everything heavy is imported and built inside this block (gateway.startup says why).
+with init_phase():
+    from mangum import Mangum
+
+    from gateway.app import create_app
+    from gateway.http_pool import Pool
+    from gateway.settings import Settings
+
+    app = create_app(Settings.from_env(os.environ))
+    _pool = app.state.services.http
+    if isinstance(_pool, Pool):
+        register_restore_hooks(_pool)
+    handler = Mangum(app, lifespan="off")
