@@ -6,8 +6,10 @@ Run by `make build` (and so by scripts/sam_checks.sh and the tests/lambda harnes
 venv's python (PyYAML). Checks, each a failure when it does not hold:
   - every compiled extension (.so) of every artifact is an ELF for ARCH: a function whose wheels
     are for the other architecture dies at import, after a deploy that looked fine;
-  - the layer lands at /opt/python/masking; each function has its handler and an executable
-    run.sh; boto3 is not packaged (the runtime provides it);
+  - the layer lands at /opt/python/masking; each function has its handler (the Mangum module,
+    or run.sh, executable, with uvicorn); the Mangum function ships no uvicorn or click (httpx
+    imports its command-line module when click is there: cold start); boto3 is not packaged
+    (the runtime provides it);
   - every module has an unchecked-hash .pyc (/var/task and /opt are read-only, so Lambda would
     otherwise compile from source on every cold start);
   - each function plus the layer stays under the size budget (unzipped).
@@ -31,7 +33,8 @@ import yaml
 MACHINES = {0xB7: "arm64", 0x3E: "x86_64"}
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
 # Packages whose missing bytecode would cost the most at a cold start.
-FUNCTION_PACKAGES = ("gateway", "pydantic", "fastapi", "starlette", "mangum", "uvicorn")
+FUNCTION_PACKAGES = ("gateway", "pydantic", "fastapi", "starlette", "mangum")
+SERVER_PACKAGES = ("uvicorn", "click")  # run.sh's server: only where the handler is run.sh
 LAYER_PACKAGES = ("masking", "phonenumbers", "stdnum")
 
 
@@ -106,7 +109,8 @@ class Checks:
         if missing:
             self.failures.append(f"{name}: modules without an unchecked-hash .pyc in {missing}")
 
-    def run(self, functions: list[str], layer_name: str) -> None:
+    def run(self, functions: dict[str, str], layer_name: str) -> None:
+        """`functions`: name -> the template's Handler."""
         layer = self.build / layer_name
         if not (layer / "python" / "masking" / "__init__.py").is_file():
             self.failures.append(
@@ -118,19 +122,26 @@ class Checks:
         print(f"{layer_name:<28}{mb(layer_size):>12.2f}")
         self.bytecode(layer_name, layer / "python", LAYER_PACKAGES)
         self.architecture(layer_name, layer)
-        for name in functions:
+        for name, handler in sorted(functions.items()):
             fn = self.build / name
-            if not (fn / "gateway" / "lambda_handler.py").is_file():
-                self.failures.append(f"{name}: gateway/lambda_handler.py missing")
-            run_sh = fn / "run.sh"
-            if not (run_sh.is_file() and os.access(run_sh, os.X_OK)):
-                self.failures.append(f"{name}: run.sh missing or not executable")
+            required = FUNCTION_PACKAGES
+            if handler == "run.sh":
+                required += SERVER_PACKAGES
+                if not ((fn / handler).is_file() and os.access(fn / handler, os.X_OK)):
+                    self.failures.append(f"{name}: run.sh missing or not executable")
+            else:
+                module = handler.rpartition(".")[0].replace(".", "/") + ".py"
+                if not (fn / module).is_file():
+                    self.failures.append(f"{name}: {module} (its handler's module) missing")
+                shipped = [pkg for pkg in SERVER_PACKAGES if (fn / pkg).exists()]
+                if shipped:
+                    self.failures.append(f"{name}: ships {shipped}, which only run.sh's server needs")
             for pkg in RUNTIME_PROVIDED:
                 if (fn / pkg).exists() or (layer / "python" / pkg).exists():
                     self.failures.append(f"{name}: {pkg} is packaged; it must come from the Lambda runtime")
             fn_size = tree_bytes(fn)
             print(f"{name:<28}{mb(fn_size):>12.2f}")
-            self.bytecode(name, fn, FUNCTION_PACKAGES)
+            self.bytecode(name, fn, required)
             total = fn_size + layer_size
             print(f"{name + ' + layer':<28}{mb(total):>12.2f}   (limit {self.size_limit_mb:.0f})")
             if mb(total) > self.size_limit_mb:
@@ -165,8 +176,10 @@ def main(argv: list[str]) -> int:
     template_path = args.build_dir / "template.yaml"
     template = yaml.safe_load(template_path.read_text())
     resources = template["Resources"]
-    functions = sorted(k for k, v in resources.items() if v["Type"] == "AWS::Serverless::Function")
-    (layer_name,) = (k for k, v in resources.items() if v["Type"] == "AWS::Serverless::LayerVersion")
+    kinds = {k: v["Type"] for k, v in resources.items()}
+    fn_type = "AWS::Serverless::Function"
+    functions = {k: resources[k]["Properties"]["Handler"] for k, t in kinds.items() if t == fn_type}
+    (layer_name,) = (k for k, t in kinds.items() if t == "AWS::Serverless::LayerVersion")
     checks = Checks(args.build_dir, args.arch, args.size_limit_mb)
     checks.run(functions, layer_name)
     if checks.failures:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,26 @@ def test_check_build_refuses_extensions_for_the_other_architecture(stack: Stack)
     # A failed check pins nothing: the build stays pinned to what it was built for.
     built = yaml.safe_load((stack.build_dir / "template.yaml").read_text())
     assert built["Parameters"]["Architecture"]["AllowedValues"] == [build.HOST_ARCH]
+
+
+def test_only_the_stream_function_ships_the_server(stack: Stack) -> None:
+    """Where click can be imported, `import httpx` loads its CLI too: the Mangum function ships none."""
+    api, stream = stack.build_dir / "ApiFunction", stack.build_dir / "StreamFunction"
+    for pkg in ("uvicorn", "click", "run.sh"):
+        assert not (api / pkg).exists(), f"ApiFunction ships {pkg}"
+        assert (stream / pkg).exists(), f"StreamFunction lacks {pkg}"
+
+
+def test_check_build_refuses_a_mangum_function_with_the_server(stack: Stack, tmp_path: Path) -> None:
+    copy = tmp_path / "build"
+    shutil.copytree(stack.build_dir, copy, symlinks=True)
+    shutil.copytree(stack.build_dir / "StreamFunction" / "click", copy / "ApiFunction" / "click")
+    proc = subprocess.run(
+        [str(build.SAM_PYTHON), str(ROOT / "scripts" / "check_build.py"), str(copy), build.HOST_ARCH],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "ApiFunction: ships ['click'], which only run.sh's server needs" in proc.stderr
 
 
 @pytest.mark.parametrize("makefile_dir", ["functions/gateway", "layers/masking"])
