@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from masking import MaskingConfig, scan
-from masking.normalise import Shadow, fold
+from masking.normalise import _SPECIAL, Shadow, fold
 
 CONFIG = MaskingConfig()
 
@@ -130,3 +130,15 @@ def test_folds() -> None:
     assert fold("\uff20") == "@" and fold("\u2011") == "-" and fold("\u2212") == "-"
     assert fold("\u2028") == "\n"
     assert unicodedata.category(fold("\u00e9")) == "Ll"
+
+
+def test_the_special_pattern_finds_tabs_non_ascii_and_blank_runs_only() -> None:
+    """Written as negated ASCII classes (fast to compile): the same set as tab, space-in-a-run,
+    U+0080-U+10FFFF, checked on every code point, alone and after a space."""
+    codes = range(0x110000)
+    alone = "a".join(chr(c) for c in codes)
+    found = [alone[m.start()] for m in _SPECIAL.finditer(alone)]
+    assert found == [chr(c) for c in codes if c == 9 or c >= 0x80]
+    after_space = "a".join(" " + chr(c) for c in codes)
+    runs = [m.group() for m in _SPECIAL.finditer(after_space)]
+    assert runs == [" " + chr(c) for c in codes if c in (9, 32) or c >= 0x80]
