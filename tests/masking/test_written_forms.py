@@ -87,6 +87,10 @@ def test_escaped_values_in_answers_are_redacted_whole_and_streamed(written: str,
         "&#64; is the at sign, &#46; the dot",
         "\\u0040 alone is an escaped at sign",
         "&commat;handle on the forum",
+        # Names match in any ASCII case only: Unicode case-insensitive matching would take
+        # these for `&sol;` / `&period;` and then miss them in the table (a KeyError).
+        "jane&\u017fol;example&\u0130;com and &per\u0130od; or &SOL;",
+        "https://example.com/a&\u017fol;b?q=&commat\u0130;",
     ],
 )
 def test_escapes_that_spell_no_value_are_left(text: str) -> None:
