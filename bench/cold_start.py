@@ -5,9 +5,10 @@
 Each sample is a fresh interpreter given what Lambda gives it: only the function's
 CodeUri and the masking layer on sys.path (`python -I`, as in tests/lambda), the
 template's environment, moto standing in for AWS and a loopback fake upstream.
-Printed: the median import time of `gateway.lambda_handler` (ApiFunction) and
-`gateway.asgi` (StreamFunction's uvicorn app) next to a bare FastAPI+Mangum app
-measured in the same run, their ratio, and the first request split into its parts
+Printed: the median import time (wall and CPU) of `gateway.lambda_handler` (ApiFunction)
+and `gateway.asgi` (StreamFunction's uvicorn app) next to a bare FastAPI+Mangum app
+measured in the same run, their ratio (of CPU times: on a shared machine the wall time also
+counts waiting for a core), and the first request split into its parts
 (the secret fetch through the gateway's own AWS client, first calls). Then the same on the
 `make build` artifacts for this machine's architecture that tests/lambda runs (function
 dir plus the layer's python/, as on Lambda), precompiled by the Makefiles and with their
