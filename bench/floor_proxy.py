@@ -12,8 +12,9 @@ spends above this is the gateway's own cost.
 With `--dynamodb` (the second floor) it also makes the DynamoDB calls the gateway's
 design asks for, through the gateway's own usage counter and DynamoDB client on the
 same pool: the conditional usage/limit update before the provider call and the token
-update before the answer's last byte (for a stream: before the chunk that carries
-`[DONE]`). Its tokens are the usage the provider reported. The gap between the two
+update sent before the answer's last byte (for a stream: before the chunk that carries
+`[DONE]`), its reply awaited after that byte, as the gateway does
+(`gateway.after_response`). Its tokens are the usage the provider reported. The gap between the two
 floors is what the design costs; the gap between the second floor and the gateway is
 what the gateway's code costs.
 """
@@ -28,7 +29,10 @@ from collections.abc import AsyncIterator
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
+from starlette.background import BackgroundTask
 
+from gateway.after_response import AfterResponse
+from gateway.eager import start_now
 from gateway.http_pool import new_pool
 from gateway.keys.usage import UsageCounter
 
@@ -51,11 +55,12 @@ def create_floor_app(
             counter, key_id = usage
             await counter.admit(key_id, time.time(), _LIMIT, _LIMIT)
 
-    async def add_tokens(seen: bytes) -> None:
+    def add_tokens(seen: bytes, after: AfterResponse) -> None:
+        """Send the token update now; `after` awaits its reply after the last byte."""
         found = _TOTAL_TOKENS.search(seen)
         if usage is not None and found:
             counter, key_id = usage
-            await counter.add_tokens(key_id, int(found.group(1)), time.time())
+            after.add(start_now(counter.add_tokens(key_id, int(found.group(1)), time.time())))
 
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Response:
@@ -65,10 +70,12 @@ def create_floor_app(
             http.build_request("POST", url, content=body, headers=headers), stream=True
         )
         media_type = upstream.headers.get("content-type", "application/json")
+        after = AfterResponse()
+        background: BackgroundTask = after.background()
         if media_type.startswith("text/event-stream"):
 
             async def relay() -> AsyncIterator[bytes]:
-                # One chunk held back, so the token update runs before the last byte.
+                # One chunk held back, so the token update leaves before the last byte.
                 held = b""
                 try:
                     async for chunk in upstream.aiter_raw():
@@ -77,16 +84,20 @@ def create_floor_app(
                         held = chunk
                 finally:
                     await upstream.aclose()
-                await add_tokens(held)
+                add_tokens(held, after)
                 yield held
 
-            return StreamingResponse(relay(), status_code=upstream.status_code, media_type=media_type)
+            return StreamingResponse(
+                relay(), status_code=upstream.status_code, media_type=media_type, background=background
+            )
         try:
             content = await upstream.aread()
         finally:
             await upstream.aclose()
-        await add_tokens(content)
-        return Response(content, status_code=upstream.status_code, media_type=media_type)
+        add_tokens(content, after)
+        return Response(
+            content, status_code=upstream.status_code, media_type=media_type, background=background
+        )
 
     return app
 

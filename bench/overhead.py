@@ -9,7 +9,8 @@ In one run, on loopback, each server its own process:
     `--latency-ms`, kept-alive connections as in AWS), seeded with dev/aws.py,
   * floor 1 (bench/floor_proxy.py): FastAPI + the gateway's pool, body forwarded as is,
   * floor 2: floor 1 plus the DynamoDB calls the design makes (the usage/limit update
-    before the provider call, the token update before the last byte), through the
+    before the provider call, the token update sent before the last byte and its reply
+    awaited after it), through the
     gateway's own usage counter and DynamoDB client,
   * the gateway under uvicorn (bench/servers.py) with everything on: auth (cached
     lookup), both updates, the request scan in PII mode `obfuscate` (the prompt holds
@@ -23,7 +24,8 @@ of about 1 KB, non-stream and stream (50 content chunks), at concurrency 1 and 3
 `--repeats` times. CPU per request is the server process's utime+stime delta from
 /proc over a phase divided by its requests: the primary figure, stable on a busy
 machine; the spread over the repeats is printed with it. Latencies are wall clock in
-the load generator at concurrency 1; "added" is against calling the provider directly,
+the load generator at concurrency 1 (requests 25 ms apart: `C1_GAP_S`); "added" is
+against calling the provider directly,
 and the stand-in's own round trip (measured by it in the same phase) is printed beside
 them, since the targets are stated in round trips.
 
@@ -79,6 +81,11 @@ TARGET_NS_MS = 2.0
 TARGET_NS_FLOOR_RATIO = 1.5
 TARGET_ST_MS = 4.0
 TARGET_NS_ADDED_RT = 2.0  # ms above one round trip
+# At concurrency 1 requests go one at a time with this pause between them: the latency of
+# one request to an idle server. Back to back, the next request's usage update would queue
+# in the stand-in behind the last one's token update (its one moto answers one call at a
+# time, on the load generator's core), where DynamoDB answers both at once.
+C1_GAP_S = 0.025
 TARGET_ST_ADDED_RT = 3.0
 
 
@@ -105,7 +112,14 @@ class Phase:
 
 
 async def _load(
-    url: str, headers: dict[str, str], body: bytes, *, stream: bool, n: int, concurrency: int
+    url: str,
+    headers: dict[str, str],
+    body: bytes,
+    *,
+    stream: bool,
+    n: int,
+    concurrency: int,
+    gap_s: float = 0.0,
 ) -> tuple[float, list[float], list[float], int]:
     latencies: list[float] = []
     firsts: list[float] = []
@@ -137,6 +151,8 @@ async def _load(
                     continue
                 latencies.append(end - start)
                 firsts.append((first or end) - start)
+                if gap_s:
+                    await asyncio.sleep(gap_s)
 
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -146,9 +162,10 @@ async def _load(
 
 def run_phase(url: str, headers: dict[str, str], pid: int, stream: bool, n: int, concurrency: int) -> Phase:
     body = json.dumps(STREAM_BODY if stream else BODY).encode()
+    gap_s = C1_GAP_S if concurrency == 1 else 0.0
     cpu0 = process_cpu_s(pid)
     wall, latencies, firsts, errors = asyncio.run(
-        _load(url, headers, body, stream=stream, n=n, concurrency=concurrency)
+        _load(url, headers, body, stream=stream, n=n, concurrency=concurrency, gap_s=gap_s)
     )
     time.sleep(0.05)  # let the server finish closing streams before the CPU snapshot
     return Phase(n, wall, latencies, firsts, errors, process_cpu_s(pid) - cpu0)

@@ -20,6 +20,7 @@ from expectations import EXPECTED, GENERATED
 from samharness import web_adapter
 from samharness.checks import check_response
 from samharness.fake_upstream import FIRST_TEXT
+from samharness.slow_dynamodb import slow_dynamodb
 from samharness.stack import PROVIDER_KEY, Stack, event_names, load_event
 
 # One worker runs every test of this module: they share one warm function process.
@@ -95,3 +96,49 @@ def test_first_chunk_arrives_while_upstream_is_still_producing(
     assert stack.fake.gate_timed_out is False
     assert response.body.rstrip().endswith(b"data: [DONE]")
     assert len(response.chunks) > 1
+
+
+def _tokens_today(stack: Stack) -> int:
+    table = stack.moto.client("dynamodb")
+    items = table.scan(TableName=stack.refs["KeysTable"])["Items"]
+    return sum(int(item["tok_count"]["N"]) for item in items if "tok_count" in item)
+
+
+@pytest.mark.parametrize("name", ["url-chat", "url-chat-stream"])
+def test_token_update_reply_is_awaited_after_the_response_within_the_invocation(
+    name: str, stack: Stack, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The token update's reply is off the answer's path, but never outside the invocation.
+
+    DynamoDB here answers the token update one second late. The update must have been sent
+    before the answer's last byte, the caller must have the whole answer before the reply,
+    and the invocation (which ends when the function's internal
+    extension asks for its next event, `gateway.aws.invocation_hold`) must not end before it:
+    Lambda would otherwise freeze the sandbox with the reply still on its way."""
+    fn = stack.functions["StreamFunction"]
+    env = stack.environment("StreamFunction")
+    with slow_dynamodb(stack.moto.endpoint, delay_s=1.0) as ddb:
+        env["AWS_ENDPOINT_URL_DYNAMODB"] = ddb.url
+        with web_adapter.start(
+            task_root=fn.code_dir,
+            handler=fn.handler,
+            layer_dirs=fn.layer_dirs,
+            runtime_dir=stack.runtime_dir,
+            env=env,
+            log_dir=tmp_path_factory.mktemp("slow-dynamodb"),
+            function_name=fn.name,
+            timeout_s=fn.timeout,
+        ) as slow:
+            assert [(r["name"], r["events"]) for r in slow.extensions.registered] == [
+                ("gateway-invocation-hold", ["INVOKE"])
+            ]
+            before = _tokens_today(stack)
+            response = slow.invoke(load_event(name), mode="response_stream")
+            assert response.status == 200, response.body
+            assert ddb.token_replies, "no token update reached DynamoDB"
+            reply_at = ddb.token_replies[-1]
+            assert ddb.token_requests[0] < response.completed_at, "the update left after the last byte"
+            assert response.completed_at < reply_at, "the response waited for the token update's reply"
+            assert reply_at <= response.invocation_ended_at, "the invocation ended before the reply"
+            assert _tokens_today(stack) > before
+            assert "invocation hold" not in slow.output()

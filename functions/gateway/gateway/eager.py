@@ -7,8 +7,10 @@ once up to its first real suspension: for a DynamoDB call on an idle connection,
 request has been written when `start_now` returns. The loop is passed explicitly:
 Python 3.12.1 looks it up from a thread-local that is unset inside a running task.
 
-Whoever starts a task here must await it before the response ends (Lambda freezes
-the sandbox then, so a task left running may never finish).
+Whoever starts a task here must await it before the request is over: before the
+response ends, or after its last byte through `gateway.after_response`, which keeps
+the request (and, in Lambda, the invocation) open until it is done. A task left
+running past that may never finish: Lambda freezes the sandbox.
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ on AWS_LWA_PORT until it answers below 500, and then turns each invocation event
 an HTTP request to 127.0.0.1:PORT, adding `x-amzn-request-context` and
 `x-amzn-lambda-context` headers; in response_stream mode it relays the body as it
 arrives, in buffered mode (what env.json sets for sam local) it answers once the body
-is complete. The adapter is a binary from AWS's layer, which cannot be fetched here,
+is complete. As in Lambda, the function's process finds the Extensions API at
+AWS_LAMBDA_RUNTIME_API (`samharness.extensions_api`), and an invocation ends when the
+response is complete and every extension that registered has asked for its next event. The adapter is a binary from AWS's layer, which cannot be fetched here,
 so this stands in for it; everything it starts is the build output. `/opt/python`
 does not exist here, so the built layer's python/ directory is put on PYTHONPATH in
 its place (run.sh keeps what it is given), and `python` on PATH runs with `-S`, so
@@ -25,7 +27,7 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +35,7 @@ from typing import IO, Any
 import httpx
 
 from dev.ports import free_port
+from samharness.extensions_api import ExtensionsApi, extensions_api
 
 
 @dataclass
@@ -40,6 +43,8 @@ class StreamedResponse:
     status: int
     headers: httpx.Headers
     chunks: list[tuple[float, bytes]] = field(default_factory=list)
+    completed_at: float = 0.0  # time.monotonic() when the last byte arrived
+    invocation_ended_at: float = 0.0  # ... when the last extension asked for its next event
 
     @property
     def body(self) -> bytes:
@@ -57,12 +62,13 @@ class RunningAdapter:
     function_name: str
     timeout_s: int
     invoke_mode: str
+    extensions: ExtensionsApi
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def request_for(self, event: Mapping[str, Any]) -> httpx.Request:
+    def request_for(self, event: Mapping[str, Any], request_id: str = "") -> httpx.Request:
         """Translate a function URL / HTTP API v2 or REST v1 event into the adapter's request."""
         if event.get("version") == "2.0":
             http = event["requestContext"]["http"]
@@ -85,8 +91,8 @@ class RunningAdapter:
         headers["x-amzn-request-context"] = json.dumps(event.get("requestContext", {}))
         headers["x-amzn-lambda-context"] = json.dumps(
             {
-                "request_id": str(uuid.uuid4()),
-                "deadline": int((time.time() + self.timeout_s) * 1000),
+                "request_id": request_id or str(uuid.uuid4()),
+                "deadline": self.deadline_ms(),
                 "invoked_function_arn": f"arn:aws:lambda:us-east-1:123456789012:function:{self.function_name}",
                 "xray_trace_id": None,
                 "client_context": None,
@@ -97,25 +103,39 @@ class RunningAdapter:
         url = f"{self.base_url}{path}" + (f"?{query}" if query else "")
         return httpx.Request(method, url, headers=headers, content=body)
 
+    def deadline_ms(self) -> int:
+        return int((time.time() + self.timeout_s) * 1000)
+
     def invoke(
         self, event: Mapping[str, Any], *, mode: str | None = None, on_chunk: Any = None
     ) -> StreamedResponse:
-        """One invocation; `mode` is AWS_LWA_INVOKE_MODE (default: the function's environment)."""
+        """One invocation; `mode` is AWS_LWA_INVOKE_MODE (default: the function's environment).
+
+        Returns once the invocation has ended: the response is complete and every
+        registered extension has asked for its next event."""
         mode = mode or self.invoke_mode
+        request_id = str(uuid.uuid4())
+        calls = (
+            self.extensions.invoke_event(request_id, self.deadline_ms()) if self.extensions.registered else 0
+        )
         with httpx.Client(timeout=30) as client:
-            response = client.send(self.request_for(event), stream=True)
+            response = client.send(self.request_for(event, request_id), stream=True)
             try:
                 result = StreamedResponse(response.status_code, response.headers)
                 if mode == "buffered":
                     result.chunks.append((time.monotonic(), response.read()))
-                    return result
-                for chunk in response.iter_raw():
-                    result.chunks.append((time.monotonic(), chunk))
-                    if on_chunk is not None:
-                        on_chunk(result)
-                return result
+                else:
+                    for chunk in response.iter_raw():
+                        result.chunks.append((time.monotonic(), chunk))
+                        if on_chunk is not None:
+                            on_chunk(result)
             finally:
                 response.close()
+        result.completed_at = time.monotonic()
+        result.invocation_ended_at = result.completed_at
+        if self.extensions.registered:
+            result.invocation_ended_at = self.extensions.wait_next_call(calls, self.timeout_s + 5)
+        return result
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -138,7 +158,10 @@ def start(
     if not os.access(script, os.X_OK):
         raise AssertionError(f"{script} is not executable: the adapter's bootstrap execs it directly")
     port = free_port()
+    stack = ExitStack()  # closed last: the function may ask for events until it is stopped
+    extensions = stack.enter_context(extensions_api())
     child_env = dict(env)
+    child_env["AWS_LAMBDA_RUNTIME_API"] = extensions.address
     # Lambda would use the template's port; parallel test runs need a free one.
     child_env["PORT"] = str(port)
     if "AWS_LWA_PORT" in child_env:
@@ -164,7 +187,7 @@ def start(
         start_new_session=True,
     )
     mode = env.get("AWS_LWA_INVOKE_MODE", "buffered")
-    adapter = RunningAdapter(port, process, log_path, function_name, timeout_s, mode)
+    adapter = RunningAdapter(port, process, log_path, function_name, timeout_s, mode, extensions)
     try:
         _wait_ready(adapter, env.get("AWS_LWA_READINESS_CHECK_PATH", "/"), readiness_timeout_s)
         yield adapter
@@ -177,6 +200,7 @@ def start(
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         log.close()
+        stack.close()
 
 
 def _wait_ready(adapter: RunningAdapter, path: str, timeout_s: float) -> None:

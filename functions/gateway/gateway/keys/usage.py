@@ -9,7 +9,8 @@ minute needs a second update (to open the window), and a race between instances
 opening the same window is settled by the conditions, never by reading first.
 No separate counter items exist, so there is nothing for TTL to clean up.
 
-Tokens are added after each answer (before a stream's `[DONE]`); a request is
+Tokens are added after each answer (the update sent before the answer's last byte, its
+reply awaited after it: `gateway.after_response`); a request is
 admitted while the day's count is under the limit, so the last admitted answer
 may take the count past it. Both calls go through the lean async client
 (`gateway.aws.dynamodb`): they are on every request's path.

@@ -7,8 +7,10 @@ and writes the request's audit record. It runs before the response's last byte
 (a stream's `[DONE]`): Lambda may freeze the sandbox as soon as that is out.
 
 The token update is one DynamoDB round trip. A whole answer starts it as soon as
-the usage is known (`count_tokens`), so the round trip overlaps the answer's guard
-and serialisation; `finish` then waits for it, so it still ends before the response.
+the usage is known (`count_tokens`), a stream when it ends: either way the update
+has been sent before the last byte. Its reply is awaited after the last byte when the
+route gives an `AfterResponse` (`gateway.after_response`), so the round trip is off
+the answer's path; without one (an error, a caller who left), `finish` awaits it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from gateway.after_response import AfterResponse
 from gateway.answers import Usage
 from gateway.audit import Auditor, AuditRecord
 from gateway.eager import start_now
@@ -49,8 +52,9 @@ def count_tokens(
     authenticator: Authenticator | None, key: KeyRecord | None, usage: Usage | None
 ) -> asyncio.Task[None] | None:
     """Start adding the answer's tokens to the key's daily count; None when there is nothing
-    to add. Started eagerly: the update has left before this returns (when a DynamoDB
-    connection is idle), and whoever starts it must await it before the response ends."""
+        to add. Started eagerly: the update has left before this returns (when a DynamoDB
+        connection is idle), and whoever starts it must await it (now, or after the last byte
+    through an `AfterResponse`)."""
     tokens = usage.total_tokens if usage else None
     if not tokens or authenticator is None or key is None:
         return None
@@ -72,10 +76,12 @@ async def finish(
     authenticator: Authenticator | None = None,
     key: KeyRecord | None = None,
     tokens: asyncio.Task[None] | None = None,
+    after: AfterResponse | None = None,
 ) -> None:
     """Count the tokens (when a key and usage are known) and write the audit record once.
 
-    `tokens` is the update `count_tokens` already started for this answer, if any."""
+    `tokens` is the update `count_tokens` already started for this answer, if any; with
+    `after`, its reply is awaited after the response's last byte instead of now."""
     record.close(
         usage=outcome.usage.counts if outcome.usage else None,
         redacted=outcome.redactions,
@@ -91,6 +97,9 @@ async def finish(
         record.fail(ClientDisconnected.status, ClientDisconnected.code)
     if tokens is None:
         tokens = count_tokens(authenticator, key, outcome.usage)
-    if tokens is not None:
-        await tokens
     auditor.write(record)
+    if tokens is not None:
+        if after is None:
+            await tokens
+        else:
+            after.add(tokens)

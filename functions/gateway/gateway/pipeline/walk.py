@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from gateway.after_response import AfterResponse
 from gateway.deps import get_caller
 from gateway.disconnect import unless_disconnected
 from gateway.errors import GatewayError
@@ -52,8 +53,12 @@ async def walk(request: Request, wire: Wire) -> JSONResponse | StreamingResponse
     guard = AnswerGuard(prepared.protected.vault, prepared.protected.mode, prepared.protected.config)
     writer = wire.writer(prepared)
     payload, deadline = prepared.protected.payload, prepared.deadline
+    # The token update's reply is awaited after the answer's last byte (`gateway.after_response`).
+    after = AfterResponse()
 
-    async def done(outcome: Outcome, tokens: asyncio.Task[None] | None = None) -> None:
+    async def done(
+        outcome: Outcome, tokens: asyncio.Task[None] | None = None, after: AfterResponse | None = None
+    ) -> None:
         await finish(
             audit,
             outcome,
@@ -61,7 +66,12 @@ async def walk(request: Request, wire: Wire) -> JSONResponse | StreamingResponse
             authenticator=services.authenticator,
             key=key,
             tokens=tokens,
+            after=after,
         )
+
+    async def stream_done(outcome: Outcome) -> None:
+        # A caller who left gets no background: the update is awaited in the relay's shield.
+        await done(outcome, after=None if outcome.disconnected else after)
 
     try:
         if prepared.chat.stream:
@@ -73,11 +83,13 @@ async def walk(request: Request, wire: Wire) -> JSONResponse | StreamingResponse
         raise
 
     if prepared.chat.stream:
-        body = relay_stream(stream, guard, writer, finish=done, searches=lambda: call.searches)
+        body = relay_stream(stream, guard, writer, finish=stream_done, searches=lambda: call.searches)
         headers = {**_STREAM_HEADERS, **prepared.headers}
-        return StreamingResponse(body, media_type="text/event-stream", headers=headers)
+        return StreamingResponse(
+            body, media_type="text/event-stream", headers=headers, background=after.background()
+        )
 
-    # The token update's round trip overlaps the answer's guard and serialisation.
+    # The token update is on the wire while the answer is guarded and serialised.
     tokens = count_tokens(services.authenticator, key, answer.usage)
     outcome = Outcome(usage=answer.usage, upstream_status=200, web_searches=call.searches)
     try:
@@ -86,13 +98,14 @@ async def walk(request: Request, wire: Wire) -> JSONResponse | StreamingResponse
         outcome.error, outcome.redactions = exc, guard.redactions
         await done(outcome, tokens)
         raise
-    finally:
+    except BaseException:
         if tokens is not None:
             await tokens  # whatever happened, nothing is left running after the response
+        raise
     outcome.redactions = guard.redactions
     outcome.mark_first_byte()
-    await done(outcome, tokens)
+    await done(outcome, tokens, after)
     headers = dict(prepared.headers)
     if guard.redactions:
         headers["x-gateway-redacted"] = ",".join(f"{k}={n}" for k, n in sorted(guard.redactions.items()))
-    return JSONResponse(whole, headers=headers)
+    return JSONResponse(whole, headers=headers, background=after.background())
