@@ -62,6 +62,14 @@ GAZETTEER = [
     ("Please add Giuseppe Russo to the rotation.", ["Giuseppe Russo"]),
     ("According to Thiago Oliveira, it failed twice.", ["Thiago Oliveira"]),
     ("I met Rose Brown at the conference.", ["Rose Brown"]),
+    # Names side by side in one capitalised run: the windows of two and three words must not
+    # leave a name word behind (a name repeated, four name words, a surname in front).
+    ("Jordan Whitfield Jordan Whitfield", ["Jordan Whitfield Jordan Whitfield"]),
+    ("The badge says Jordan Whitfield Jordan Whitfield twice.", ["Jordan Whitfield Jordan Whitfield"]),
+    ("I met Jordan Whitfield Maria Garcia today.", ["Jordan Whitfield Maria Garcia"]),
+    ("Whitfield Jordan Whitfield signed.", ["Whitfield Jordan Whitfield"]),
+    ("Priya Patel Priya Patel Priya Patel", ["Priya Patel", "Priya Patel", "Priya Patel"]),
+    ("Jordan Whitfield Jordan Smith", ["Jordan Whitfield Jordan Smith"]),
 ]
 
 NEGATIVE = [

@@ -443,7 +443,7 @@ class PersonDetector:
             end -= 1  # "Jane Doe MD", "John Smith Jr"
         if words[end - 1] in PLACE_WORDS:
             return []
-        spans: list[Span] = []
+        found: list[tuple[int, int]] = []  # [first, last] token of each name
         i = 0
         while i < end - 1:
             for size in (3, 2):
@@ -453,15 +453,48 @@ class PersonDetector:
                 both_words = window[0] in gaz.words and window[-1] in gaz.words
                 if i == 0 and both_words and _sentence_start(text, tokens[0].start()):
                     continue
-                names = tuple(w.rstrip(".") for w in window)
-                spans.append(
-                    self._span(_Name(tokens[i].start(), tokens[i + size - 1].end(), names), "gazetteer")
-                )
+                found.append((i, i + size - 1))
                 i += size
                 break
             else:
                 i += 1
-        return spans
+        return [
+            self._span(
+                _Name(tokens[a].start(), tokens[b].end(), tuple(w.rstrip(".") for w in words[a : b + 1])),
+                "gazetteer",
+            )
+            for a, b in self._widened(found, tokens, words, end, gaz)
+        ]
+
+    @staticmethod
+    def _widened(
+        found: list[tuple[int, int]], tokens: list[re.Match[str]], words: list[str], end: int, gaz: Gazetteer
+    ) -> list[tuple[int, int]]:
+        """Each name widened over the known name words beside it in the run that no other name
+        took: windows of two and three words leave one behind in "Jordan Whitfield Jordan
+        Whitfield" (a name repeated, or of four words), and that word is a name too. Only words
+        written capitalised count (not "CEO"), and in front of a name only those that are no
+        English word ("Ask Mary Smith": an imperative, not a name)."""
+
+        def is_name(k: int, *, in_front: bool) -> bool:
+            written, word = tokens[k].group(0), words[k].rstrip(".")
+            if len(written) < 2 or not written[0].isupper() or written[1:].isupper():
+                return False
+            if in_front and word in gaz.words:
+                return False
+            return _in(word, gaz.first) or _in(word, gaz.last)
+
+        out: list[tuple[int, int]] = []
+        for n, (first, last) in enumerate(found):
+            floor = out[-1][1] + 1 if out else 0
+            ceiling = found[n + 1][0] - 1 if n + 1 < len(found) else end - 1
+            a, b = first, last
+            while a > floor and is_name(a - 1, in_front=True):
+                a -= 1
+            while b < ceiling and is_name(b + 1, in_front=False):
+                b += 1
+            out.append((a, b))
+        return out
 
     @staticmethod
     def _full_name(words: list[str], gaz: Gazetteer) -> bool:
