@@ -88,6 +88,30 @@ async def run(
     return frames_of(b"".join(raw).decode()), outcomes, frames_at_finish
 
 
+async def test_the_frames_made_together_leave_as_one_message_of_whole_events() -> None:
+    guard, _ = guard_for()
+    stream = Pieces(
+        Piece([Choice(0, role=True, content="")]),
+        text("Hello there."),
+        Piece([Choice(0, finish_reason="stop")]),
+        Piece([], Usage({"total_tokens": 7})),
+    )
+    raw = [
+        message
+        async for message in relay_stream(
+            stream, guard, writer(include_usage=True), finish=lambda _outcome: _noop(), searches=lambda: 0
+        )
+    ]
+    assert all(message.endswith(b"\n\n") for message in raw)  # no event is split between messages
+    # The usage chunk and the terminator are one message, after one message per piece.
+    assert [len(frames_of(message.decode())) for message in raw] == [1, 1, 1, 2]
+    assert frames_of(raw[-1].decode())[-1] == "[DONE]"
+
+
+async def _noop() -> None:
+    return None
+
+
 async def test_a_stream_is_restored_across_pieces_and_finishes_before_done() -> None:
     guard, placeholder = guard_for()
     cut = len(placeholder) // 2

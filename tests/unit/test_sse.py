@@ -22,6 +22,8 @@ def decode(lines: list[str]) -> list[str]:
         (["data: [DONE]", ""], ["[DONE]"]),
         (["data: unterminated"], ["unterminated"]),
         (["", "", "retry: 5", ""], []),
+        (["data", ""], [""]),  # a field without a colon has an empty value
+        (["database: x", "data:  two", ""], [" two"]),  # only one space is the separator's
     ],
 )
 def test_decoder(lines: list[str], events: list[str]) -> None:

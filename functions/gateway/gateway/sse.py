@@ -8,7 +8,6 @@ complete; it knows nothing about HTTP, so it is tested with plain lists.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 DONE = "[DONE]"
@@ -21,25 +20,31 @@ class SSEDecoder:
     def __init__(self) -> None:
         self._data: list[str] = []
 
-    def feed(self, line: str) -> Iterator[str]:
+    def feed(self, line: str) -> list[str]:
+        """The event this line completes, if any (a list: the caller loops over it either way).
+
+        A plain function, not a generator: it runs for every line of every stream, and a
+        generator object per line cost more than the line's own work."""
         if line == "":
-            yield from self._dispatch()
-            return
-        if line.startswith(":"):
-            return  # comment / keep-alive
-        name, _, value = line.partition(":")
-        if name == "data":
-            self._data.append(value[1:] if value.startswith(" ") else value)
+            return self._dispatch()
+        if line.startswith("data"):
+            if line == "data":  # a field with no colon has an empty value
+                self._data.append("")
+            elif line[4] == ":":
+                self._data.append(line[6:] if line.startswith(" ", 5) else line[5:])
+        # Anything else is a comment / keep-alive (`:`) or a field the gateway does not use.
+        return []
 
-    def close(self) -> Iterator[str]:
+    def close(self) -> list[str]:
         """Dispatch an event that ended without its blank line."""
-        yield from self._dispatch()
+        return self._dispatch()
 
-    def _dispatch(self) -> Iterator[str]:
-        if self._data:
-            data = "\n".join(self._data)
-            self._data = []
-            yield data
+    def _dispatch(self) -> list[str]:
+        if not self._data:
+            return []
+        data = self._data[0] if len(self._data) == 1 else "\n".join(self._data)
+        self._data = []
+        return [data]
 
 
 def frame(payload: dict[str, Any]) -> bytes:

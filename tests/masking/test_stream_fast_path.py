@@ -1,0 +1,69 @@
+"""The stream guard's fast path over ordinary words: what makes it fast must not change what it
+accepts. Its keyword test is gated by `_KEYWORD_FIRST` (the characters a keyword can start
+with); the gate must cover every alternative of `_KEYWORD`, including ones added later."""
+
+from __future__ import annotations
+
+import re
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from masking import MaskingConfig
+from masking import stream as guard_stream
+
+
+def _first_chars(items: Any) -> set[str]:
+    """The characters a parsed pattern's match can start with (literals and ranges only)."""
+    for op, arg in items:
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue  # zero width: the next item consumes the first character
+        if op is sre.LITERAL:
+            return {chr(arg)}
+        if op is sre.IN:
+            chars: set[str] = set()
+            for kind, value in arg:
+                if kind is sre.LITERAL:
+                    chars.add(chr(value))
+                elif kind is sre.RANGE:
+                    chars.update(chr(c) for c in range(value[0], value[1] + 1))
+                else:
+                    raise AssertionError(f"cannot derive first characters from {kind}")
+            return chars
+        if op is sre.SUBPATTERN:
+            return _first_chars(arg[-1])
+        if op is sre.BRANCH:
+            return set().union(*(_first_chars(alternative) for alternative in arg[1]))
+        raise AssertionError(f"cannot derive first characters from {op}")
+    raise AssertionError("the pattern can match the empty string")
+
+
+def test_the_gate_admits_every_character_a_keyword_can_start_with() -> None:
+    firsts = _first_chars(sre_parse.parse(guard_stream._KEYWORD))
+    starts = re.compile("(?i:[" + "".join(re.escape(c) for c in sorted(firsts)) + "])")
+    gate = re.compile(guard_stream._KEYWORD_FIRST)
+    missed = [hex(c) for c in range(0x10000) if starts.match(chr(c)) and not gate.match(chr(c))]
+    assert missed == []
+    assert gate.match("\u212a") and gate.match("\u017f")  # the Kelvin sign and the long s
+
+
+_CONFIG = MaskingConfig()
+_GATED = guard_stream._inert_run(_CONFIG.cue_words | _CONFIG.joiners, _CONFIG.lower_cuts_only)
+_UNGATED = re.compile(_GATED.pattern.replace(f"(?={guard_stream._KEYWORD_FIRST})", ""))
+_WORDS = [
+    "plain", "words", "Passport", "TOKEN", "mykey", "\u212aey", "\u017fecret", "bearer,", "(at)",
+    "at", "dot]", "Dot", "data", "cat", "WEST", "don't", "x-ray", "[at", "<at>", "basically",
+    "credentials.", "auth:", "pwd", "keys", "spot", "at]", "dot.", "\"quoted\"",
+]  # fmt: skip
+
+
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", "  ", "\n", "\t "])), max_size=12))
+def test_the_gate_changes_no_match(tokens: list[tuple[str, str]]) -> None:
+    text = "".join(word + blank for word, blank in tokens) + "end"
+    assert _GATED.pattern != _UNGATED.pattern
+    for start in range(len(text)):
+        gated, ungated = _GATED.match(text, start), _UNGATED.match(text, start)
+        assert (gated and gated.end()) == (ungated and ungated.end()), (text, start)
