@@ -15,17 +15,23 @@ also serves the process's own AWS connections (`Pool.ssl_context`), so the CA bu
 is loaded once, not once per endpoint. For SnapStart, `renew()` drops the transport
 and the context after a restore: connections opened before the snapshot are dead,
 and TLS state should not be shared by every restored copy.
+
+The pool keeps no cookies, on either side (httpx's jar and aiohttp's session jar): a
+cookie a provider sets on one caller's request would otherwise ride on every later
+request from any caller, state shared across callers that no caller asked for.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ssl
-from typing import TYPE_CHECKING, Protocol
+from http.cookiejar import Cookie, CookieJar
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
 if TYPE_CHECKING:
+    import aiohttp
     from httpx_aiohttp import AiohttpTransport
 
 MAX_CONNECTIONS = 512
@@ -59,8 +65,19 @@ class _LazyAiohttpTransport(httpx.AsyncBaseTransport):
         if self._transport is None:
             from httpx_aiohttp import AiohttpTransport
 
-            self._transport = AiohttpTransport(verify=self.ssl_context(), limits=self._limits)
+            self._transport = AiohttpTransport(client=self._session, limits=self._limits)
         return await self._transport.handle_async_request(request)
+
+    def _session(self) -> aiohttp.ClientSession:
+        """The transport's own session, as it would make it, but with no cookie jar."""
+        import aiohttp
+
+        connector = aiohttp.TCPConnector(
+            keepalive_timeout=self._limits.keepalive_expiry,
+            ssl=self.ssl_context(),
+            limit=self._limits.max_connections or 0,
+        )
+        return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
 
     async def _close_retired(self) -> None:
         retired, self._retired = self._retired, []
@@ -85,7 +102,7 @@ class Pool(httpx.AsyncClient):
     def __init__(
         self, transport: _LazyAiohttpTransport, *, timeout: httpx.Timeout, limits: httpx.Limits
     ) -> None:
-        super().__init__(transport=transport, timeout=timeout, limits=limits)
+        super().__init__(transport=transport, timeout=timeout, limits=limits, cookies=_NoCookieJar())
         self._lazy = transport
         self._attached: list[Renewable] = []
 
@@ -101,6 +118,17 @@ class Pool(httpx.AsyncClient):
         self._lazy.renew()
         for connections in self._attached:
             connections.renew()
+
+
+class _NoCookieJar(CookieJar):
+    """A jar that never stores a cookie, so it never sends one (httpx keeps a jar it is
+    given as it is; a `Cookies` would be copied into a plain jar)."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        pass
+
+    def set_cookie(self, cookie: Cookie) -> None:
+        pass
 
 
 def new_pool(*, connect_timeout_s: float, idle_timeout_s: float) -> Pool:
