@@ -14,7 +14,9 @@ design asks for, through the gateway's own usage counter and DynamoDB client on 
 same pool: the conditional usage/limit update before the provider call and the token
 update sent before the answer's last byte (for a stream: before the chunk that carries
 `[DONE]`), its reply awaited after that byte, as the gateway does
-(`gateway.after_response`). Its tokens are the usage the provider reported. The gap between the two
+(`gateway.after_response`). Its tokens are the usage the provider reported. `GET /__floor`
+reports how long its usage updates took as it waited for them: the round trip the latency
+targets are stated in. The gap between the two
 floors is what the design costs; the gap between the second floor and the gateway is
 what the gateway's code costs.
 """
@@ -50,10 +52,21 @@ def create_floor_app(
     url = upstream_base_url.rstrip("/") + "/chat/completions"
     headers = {"content-type": "application/json", "authorization": f"Bearer {provider_key}"}
 
+    admit_times: list[float] = []
+
     async def admit() -> None:
         if usage is not None:
             counter, key_id = usage
+            began = time.perf_counter()
             await counter.admit(key_id, time.time(), _LIMIT, _LIMIT)
+            admit_times.append(time.perf_counter() - began)
+
+    @app.get("/__floor")
+    async def observed() -> dict[str, float | None]:
+        """The usage update as this process waited for it since the last call (p50, ms): one
+        DynamoDB round trip as the caller pays it, client and stand-in included."""
+        times, admit_times[:] = sorted(admit_times), []
+        return {"calls": len(times), "usage_update_p50_ms": 1000 * times[len(times) // 2] if times else None}
 
     def add_tokens(seen: bytes, after: AfterResponse) -> None:
         """Send the token update now; `after` awaits its reply after the last byte."""
