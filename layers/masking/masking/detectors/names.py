@@ -57,7 +57,9 @@ from masking.letters import CAPITALS, capital
 from masking.types import Span
 
 PERSON: Final = "PERSON"
-MAX_WORDS: Final = 4
+# Words a name read after a cue may have, particles and initials included ("José María García
+# Fernández de la Torre" is seven): the words past it would be left in clear text.
+MAX_WORDS: Final = 8
 _LETTERS = r"[^\W\d_]"
 _APOS = "'\u2019"  # an apostrophe, straight or typographic
 _PART = rf"{_LETTERS}{{1,40}}+"
@@ -179,6 +181,11 @@ def _forms(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+def _unpossessive(word: str) -> str:
+    """`Whitfield's` is Whitfield: the name is looked up, and ends, before the possessive."""
+    return word[:-2] if len(word) > 3 and word[-2] in _APOS and word[-1] in "sS" else word
+
+
 def _in(word: str, names: Container[str]) -> bool:
     return any(form in names for form in _forms(word))
 
@@ -269,9 +276,10 @@ class PersonDetector:
                 if possessive:
                     word = word[:-2]
                 lower = word.lower()
-                if lower in _BREAKS:  # a stop word, a title, a label, a unit: the name has ended
+                particle = word == lower and lower in PARTICLES and bool(words)  # "de la Torre"
+                if lower in _BREAKS and not particle:  # a stop word, a title, a label, a unit: ended
                     break
-                if lower in PARTICLES and words:
+                if particle:
                     words.append(lower)
                 else:
                     shape = _style(word)
@@ -435,11 +443,13 @@ class PersonDetector:
         ending in a place word is none ("Johnson Controls Inc", "Jackson Heights"), and at a
         sentence start a pair of English words is prose ("Will Smith attend?"; "Frank Young
         said" is lost with it)."""
-        words = [t.group(0) if t.group(0).endswith(".") else fold(t.group(0)) for t in tokens]
+        written = [_unpossessive(t.group(0)) for t in tokens]
+        words = [w if w.endswith(".") else fold(w) for w in written]
         if len(words) < 2 or any(w in NOT_PERSON or w in PLACE_PREFIXES for w in words):
             return []
         end = len(words)
-        while end > 2 and (words[end - 1] in POST_NOMINALS or tokens[end - 1].group(0).isupper()):
+        shouting = all(w.isupper() for w in written)  # a run all in capitals: case tells no title apart
+        while end > 2 and (words[end - 1] in POST_NOMINALS or (written[end - 1].isupper() and not shouting)):
             end -= 1  # "Jane Doe MD", "John Smith Jr"
         if words[end - 1] in PLACE_WORDS:
             return []
@@ -460,25 +470,31 @@ class PersonDetector:
                 i += 1
         return [
             self._span(
-                _Name(tokens[a].start(), tokens[b].end(), tuple(w.rstrip(".") for w in words[a : b + 1])),
+                _Name(
+                    tokens[a].start(),
+                    tokens[b].start() + len(written[b]),
+                    tuple(w.rstrip(".") for w in words[a : b + 1]),
+                ),
                 "gazetteer",
             )
-            for a, b in self._widened(found, tokens, words, end, gaz)
+            for a, b in self._widened(found, written, words, end, gaz)
         ]
 
     @staticmethod
     def _widened(
-        found: list[tuple[int, int]], tokens: list[re.Match[str]], words: list[str], end: int, gaz: Gazetteer
+        found: list[tuple[int, int]], written: list[str], words: list[str], end: int, gaz: Gazetteer
     ) -> list[tuple[int, int]]:
         """Each name widened over the known name words beside it in the run that no other name
         took: windows of two and three words leave one behind in "Jordan Whitfield Jordan
         Whitfield" (a name repeated, or of four words), and that word is a name too. Only words
-        written capitalised count (not "CEO"), and in front of a name only those that are no
-        English word ("Ask Mary Smith": an imperative, not a name)."""
+        written as the run is count (capitalised: not "CEO"; in a run all in capitals, any), and
+        in front of a name only those that are no English word ("Ask Mary Smith": an
+        imperative, not a name)."""
+        shouting = all(w.isupper() for w in written)
 
         def is_name(k: int, *, in_front: bool) -> bool:
-            written, word = tokens[k].group(0), words[k].rstrip(".")
-            if len(written) < 2 or not written[0].isupper() or written[1:].isupper():
+            shape, word = written[k], words[k].rstrip(".")
+            if len(shape) < 2 or not shape[0].isupper() or (shape[1:].isupper() and not shouting):
                 return False
             if in_front and word in gaz.words:
                 return False
