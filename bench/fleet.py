@@ -155,6 +155,16 @@ class Fleet:
                     raise RuntimeError(f"{name} did not start:\n{log.read_text()[-3000:]}") from None
                 time.sleep(0.05)
 
+    def start_provider(self, chunks: int) -> Server:
+        """The bench provider (bench/servers.py upstream), on the side core."""
+        args = ["-m", "bench.servers", "upstream", "--port", "{port}", "--chunks", str(chunks)]
+        return self.start("provider", args, SIDE_CORE, "/v1/chat/completions")
+
+    def start_standin(self, latency_ms: float) -> Server:
+        """The DynamoDB stand-in (bench/ddb_standin.py), on the side core."""
+        args = ["-m", "bench.ddb_standin", "--port", "{port}", "--latency-ms", str(latency_ms)]
+        return self.start("ddb-standin", args, SIDE_CORE, "/__standin")
+
     def stop(self, server: Server) -> None:
         server.stop()
         if server in self.servers:

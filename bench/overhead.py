@@ -205,11 +205,13 @@ class Target:
         return statistics.median(p.rps for p in self.runs[phase])
 
     def round_trip_ms(self) -> float | None:
-        values = [p.round_trip_ms for name in ("ns1", "st1") for p in self.runs[name] if p.round_trip_ms]
-        return statistics.median(values) if values else None
+        return self._c1_median("round_trip_ms")
 
     def observed_rt_ms(self) -> float | None:
-        values = [p.observed_rt_ms for name in ("ns1", "st1") for p in self.runs[name] if p.observed_rt_ms]
+        return self._c1_median("observed_rt_ms")
+
+    def _c1_median(self, what: str) -> float | None:
+        values = [v for name in ("ns1", "st1") for p in self.runs[name] if (v := getattr(p, what))]
         return statistics.median(values) if values else None
 
 
@@ -427,18 +429,8 @@ def main() -> None:
     pinning.pin_self()
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp, fleet(pinning, Path(tmp)) as servers:
-        provider = servers.start(
-            "provider",
-            ["-m", "bench.servers", "upstream", "--port", "{port}", "--chunks", str(CHUNKS)],
-            SIDE_CORE,
-            "/v1/chat/completions",
-        )
-        standin = servers.start(
-            "ddb-standin",
-            ["-m", "bench.ddb_standin", "--port", "{port}", "--latency-ms", str(args.latency_ms)],
-            SIDE_CORE,
-            "/__standin",
-        )
+        provider = servers.start_provider(CHUNKS)
+        standin = servers.start_standin(args.latency_ms)
         seeded = seed_moto(standin.url, PROVIDER_KEYS).seeded
         auth = {"authorization": f"Bearer {seeded.api_key.plaintext}"}
         provider_v1 = provider.url + "/v1"

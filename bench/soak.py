@@ -40,7 +40,6 @@ from bench.fleet import (
     MEASURED_CORE,
     PATHS,
     REPO,
-    SIDE_CORE,
     Pinning,
     child_env,
     fleet,
@@ -327,16 +326,8 @@ def main() -> None:
     out: dict[str, Any] = {"machine": machine()}
     texts: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-soak-") as tmp, fleet(pinning, Path(tmp)) as servers:
-        provider = servers.start(
-            "provider",
-            ["-m", "bench.servers", "upstream", "--port", "{port}", "--chunks", str(CHUNKS)],
-            SIDE_CORE,
-            "/v1/chat/completions",
-        )
-        standin = servers.start(
-            "ddb-standin", ["-m", "bench.ddb_standin", "--port", "{port}", "--latency-ms", "0"], SIDE_CORE,
-            "/__standin",
-        )  # fmt: skip
+        provider = servers.start_provider(CHUNKS)
+        standin = servers.start_standin(0)
         key = seed_moto(standin.url, PROVIDER_KEYS).seeded.api_key.plaintext
         env = child_env(
             AWS_ENDPOINT_URL=standin.url,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from samharness.loopback import serving
+from samharness.loopback import QuietHandler, serving
 
 PREFIX = "/2020-01-01/extension"
 
@@ -62,12 +62,7 @@ class ExtensionsApi:
 
 
 def _handler(api: ExtensionsApi) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             if self.path != f"{PREFIX}/register":

@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Any
 from urllib.parse import urlsplit
 
-from samharness.loopback import serving
+from samharness.loopback import QuietHandler, serving
 
 # The token update's two forms (gateway/keys/usage.py): add to today's count, or open the day.
 TOKEN_UPDATE = re.compile(rb'"UpdateExpression":\s*"(?:ADD tok_count|SET tok_day)')
@@ -39,12 +38,7 @@ class SlowDynamoDb:
 def _handler(proxy: SlowDynamoDb) -> type[BaseHTTPRequestHandler]:
     target = urlsplit(proxy.upstream)
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             token_update = TOKEN_UPDATE.search(body) is not None

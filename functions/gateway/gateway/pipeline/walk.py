@@ -57,8 +57,9 @@ async def walk(request: Request, wire: Wire) -> JSONResponse | StreamingResponse
     after = AfterResponse()
 
     async def done(
-        outcome: Outcome, tokens: asyncio.Task[None] | None = None, after: AfterResponse | None = None
+        outcome: Outcome, tokens: asyncio.Task[None] | None = None, *, answered: bool = False
     ) -> None:
+        """`answered`: a response will be sent, so the token update's reply can wait for its end."""
         await finish(
             audit,
             outcome,
@@ -66,12 +67,12 @@ async def walk(request: Request, wire: Wire) -> JSONResponse | StreamingResponse
             authenticator=services.authenticator,
             key=key,
             tokens=tokens,
-            after=after,
+            after=after if answered else None,
         )
 
     async def stream_done(outcome: Outcome) -> None:
         # A caller who left gets no background: the update is awaited in the relay's shield.
-        await done(outcome, after=None if outcome.disconnected else after)
+        await done(outcome, answered=not outcome.disconnected)
 
     try:
         if prepared.chat.stream:
@@ -104,7 +105,7 @@ async def walk(request: Request, wire: Wire) -> JSONResponse | StreamingResponse
         raise
     outcome.redactions = guard.redactions
     outcome.mark_first_byte()
-    await done(outcome, tokens, after)
+    await done(outcome, tokens, answered=True)
     headers = dict(prepared.headers)
     if guard.redactions:
         headers["x-gateway-redacted"] = ",".join(f"{k}={n}" for k, n in sorted(guard.redactions.items()))
