@@ -9,6 +9,7 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -67,3 +68,50 @@ def test_the_gate_changes_no_match(tokens: list[tuple[str, str]]) -> None:
     for start in range(len(text)):
         gated, ungated = _GATED.match(text, start), _UNGATED.match(text, start)
         assert (gated and gated.end()) == (ungated and ungated.end()), (text, start)
+
+
+_ASCII_WORDS = [
+    *_WORDS[:5], *_WORDS[7:], "compassion", "monkey", "Author", "BASIC", "that", "what", "at,", "AT",
+    "Dot.", "(dot)", "_at", "x_at", "at_", "tokens", "secretly", "(at", "pass'", "'at'", "It's",
+    "well-known", "BEARER", "Credential", "cat's", "data-dot",
+]  # fmt: skip
+_BEYOND_ASCII = ["\u212aey", "\u017fecret", "caf\u00e9", "na\u00efve", "\u00c5t", "\u0130d"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_ASCII_WORDS + _BEYOND_ASCII),
+            st.sampled_from([" ", "  ", "\n", "\t ", "\u00a0", "\x1c"]),
+        ),
+        max_size=40,
+    )
+)
+def test_the_run_ends_where_the_per_word_keyword_test_ends_it(tokens: list[tuple[str, str]]) -> None:
+    """`_inert_end` (steps of words without the keyword test, keywords found by one search over
+    each lowered step in ASCII text) ends every run where `_inert_run` with its per-word keyword
+    test ends it, from every start, over runs of several steps."""
+    text = "".join(word + blank for word, blank in tokens) + "end"
+    guard = guard_stream.ResponseGuard(guard_stream.Vault(), "obfuscate", _CONFIG)
+    guard._buf = text
+    for start in range(len(text)):
+        expected = _GATED.match(text, start)
+        assert guard._inert_end(_GATED, start) == (expected and expected.end()), (text, start)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words " * 20 + "with a token here",  # the keyword steps past the first step
+        "plain words " * 20 + "end",  # no keyword: the run ends where the words do
+        "plain words " * 13 + "caf\u00e9 words " * 5 + "at home",  # beyond ASCII in a later step
+        "plain words " * 6 + "PASSWORD " + "plain " * 30,  # upper case keyword in the first step
+    ],
+)
+def test_a_run_of_many_steps_ends_where_the_keyword_test_ends_it(text: str) -> None:
+    guard = guard_stream.ResponseGuard(guard_stream.Vault(), "obfuscate", _CONFIG)
+    guard._buf = text
+    for start in (0, text.index(" ") + 1):
+        expected = _GATED.match(text, start)
+        assert expected is not None and expected.end() > 40
+        assert guard._inert_end(_GATED, start) == expected.end()

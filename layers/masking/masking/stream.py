@@ -65,10 +65,11 @@ _INERT: Final = re.compile(r"[\"'(]?+[^\W\d_]++(?:['\u2019-][^\W\d_]++)*+[,.;!?'
 _PLACEHOLDER_TOKEN: Final = re.compile(NUMBERED.pattern + r"[,.;:!?'\")\]]*+")
 # Words that tie what follows to what precedes: a credential's name, and the `at` and `dot`
 # of a spelled-out address ("bob (at) example (dot) com", "bob at example dot com").
-_KEYWORD: Final = (
-    r"(?i:pass|pwd|secret|token|key|bearer|auth|basic|credential|[\[({<]at|at[\])}>]|dot[\])}>]"
-    r"|(?<![^\W_])(?:at|dot)(?![^\W_]))"
+_KEYWORDS: Final = (
+    r"pass|pwd|secret|token|key|bearer|auth|basic|credential|[\[({<]at|at[\])}>]|dot[\])}>]"
+    r"|(?<![^\W_])(?:at|dot)(?![^\W_])"
 )
+_KEYWORD: Final = rf"(?i:{_KEYWORDS})"
 # What may continue the word before it into one value: the `@` or `.` of an address written
 # with blanks ("bob @ example . com"), or a spelled `at` / `dot`.
 _JOINED: Final = re.compile(r"[@.]|(?i:at|dot)(?![^\W_])")
@@ -79,7 +80,13 @@ _KEYWORD_RE: Final = re.compile(_KEYWORD)
 # it before _KEYWORD at every character of every word, so the dozen alternatives are tried only
 # where one could start: the same answers, in about 40% less time on prose. A test derives
 # the first characters from _KEYWORD itself and fails if this misses one.
-_KEYWORD_FIRST: Final = r"(?i:[abcdkpst\[({<])"
+_KEYWORD_FIRST_LOWER: Final = r"[abcdkpst\[({<]"
+_KEYWORD_FIRST: Final = rf"(?i:{_KEYWORD_FIRST_LOWER})"
+# The same keywords in lower-cased ASCII text, where lowering first is what case-insensitive
+# matching does (the two differ only beyond ASCII: the Kelvin sign, the long s). One search over
+# a step of words finds the first keyword in it, so the fast path's steps
+# (`ResponseGuard._inert_end`) leave that test out of every word: about half its cost on prose.
+_KEYWORD_LOWERED: Final = re.compile(rf"(?={_KEYWORD_FIRST_LOWER})(?:{_KEYWORDS})")
 _SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
 
 
@@ -93,15 +100,21 @@ def _cue_words(words: frozenset[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?i)(?<![^\W_])(?:{alternatives})(?![^\W_])")
 
 
-@functools.lru_cache(maxsize=32)
-def _inert_run(cue_words: frozenset[str], lower_only: bool = False) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=64)
+def _inert_run(
+    cue_words: frozenset[str], lower_only: bool = False, words: int = 0, keywords: bool = True
+) -> re.Pattern[str]:
     """Fast path: a run of inert words (each at most 64 characters, the token look-back) with
     complete blank runs after them. Must accept only what `_inert` (and the cue-word and
-    lower-case rules of `_cut_ok`) accepts: every cut in it is _SOFT."""
+    lower-case rules of `_cut_ok`) accepts: every cut in it is _SOFT. With `words`, a match
+    reads at most that many; without `keywords`, words holding a keyword are not refused, and
+    the caller ends the run before the first such word (`ResponseGuard._inert_end`). Without
+    that test no part of the pattern looks behind its words, so steps matched one after another
+    are the run matched at once."""
     cues = ""
     if cue_words:
-        words = "|".join(re.escape(w) for w in sorted(cue_words, key=len, reverse=True))
-        cues = rf"(?![\"'(]*+(?i:{words})[\"'(),.;!?\]]*+\s)"  # as _EDGE_PUNCT strips
+        alternatives = "|".join(re.escape(w) for w in sorted(cue_words, key=len, reverse=True))
+        cues = rf"(?![\"'(]*+(?i:{alternatives})[\"'(),.;!?\]]*+\s)"  # as _EDGE_PUNCT strips
     # With `lower_only`, each word and the word after its blank start with a letter that is no
     # capital of any script (a negative class of the upper-case letters `str.isupper` knows
     # would be too long: a capital is "a letter that `lower()` changes", tested in `_cut_ok`;
@@ -110,10 +123,21 @@ def _inert_run(cue_words: frozenset[str], lower_only: bool = False) -> re.Patter
     first = r"[\"'(]?+[^\W\d_]" if not lower_only else rf"[\"'(]?+[{_LOWER}]"
     follow = r"(?=[^\s\[({<])" if not lower_only else rf"(?=[\"']?+[{_LOWER}])"
     follow += _JOINED_AHEAD
+    # A keyword starts within a word's first 71 characters (words are at most 64 long here).
+    keyword = rf"(?!\S{{0,70}}?(?={_KEYWORD_FIRST}){_KEYWORD})" if keywords else ""
+    repeat = f"{{1,{words}}}" if words else "+"
     return re.compile(
-        rf"(?:(?!\S{{0,70}}?(?={_KEYWORD_FIRST}){_KEYWORD})(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s){cues}"
-        rf"{first}[^\W\d_]{{0,13}}+(?:['\u2019-][^\W\d_]{{1,14}}+){{0,3}}+[,.;!?'\")\]]{{0,4}}+\s++{follow})+"
+        rf"(?:{keyword}(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s){cues}"
+        rf"{first}[^\W\d_]{{0,13}}+(?:['\u2019-][^\W\d_]{{1,14}}+){{0,3}}+[,.;!?'\")\]]{{0,4}}+\s++{follow}){repeat}"
     )
+
+
+# Words per step of `ResponseGuard._inert_end`: the first step, and the word after it, are tested
+# for a keyword as the whole run is, so a text full of keywords stops there; the steps after
+# them double, so the words read past one that holds a keyword are never more than were read
+# before it.
+_FIRST_STEP: Final = 2
+_STEPS: Final = (4, 8, 16, 32)
 
 
 # Lower-case letters the fast path may start a word with (the slow path knows every script).
@@ -161,11 +185,12 @@ class ResponseGuard:
         self._probe = -MIN_PIECE  # the last blank the detectors judged
         self._long_at: tuple[int, bool] | None = None  # (window start, _long_token's answer)
         # The fast path over ordinary words, when the detectors allow cutting after them.
-        self._inert_run = (
-            _inert_run(config.cue_words | config.joiners, config.lower_cuts_only)
-            if config.soft_cuts and self._holdback >= LOOKAROUND
-            else None
-        )
+        fast = config.soft_cuts and self._holdback >= LOOKAROUND
+        cues = config.cue_words | config.joiners
+        self._inert_run = _inert_run(cues, config.lower_cuts_only) if fast else None
+        self._inert_first = _inert_run(cues, config.lower_cuts_only, _FIRST_STEP)
+        self._inert_word = _inert_run(cues, config.lower_cuts_only, 1)
+        self._inert_steps = tuple(_inert_run(cues, config.lower_cuts_only, n, keywords=False) for n in _STEPS)
         self._cue = _cue_words(config.cue_words)
 
     @property
@@ -224,9 +249,9 @@ class ResponseGuard:
                 and (self._cue is None or self._cue.search(buf, max(0, start - CONTEXT), start) is None)
                 and not self._held(s, start)
             ):
-                run = self._inert_run.match(buf, start)
-                if run is not None and "-----BEGIN" not in run.group(0):
-                    self._cut = self._ptr = run.end()
+                end = self._inert_end(self._inert_run, start)
+                if end is not None and "-----BEGIN" not in buf[start:end]:
+                    self._cut = self._ptr = end
                     continue
             # Never look further than the largest bound: keeps a long blank-free text linear.
             limit = min(n, s + PEM_BOUND + 1)
@@ -264,6 +289,40 @@ class ResponseGuard:
                 self._cut = c
                 if verdict == _HARD:
                     self._hard.append(c)
+
+    def _inert_end(self, inert_run: re.Pattern[str], start: int) -> int | None:
+        """Where the fast path's run of inert words from `start` ends (None: no such word).
+
+        The first words, and the word after them, are matched with their keyword test; in ASCII
+        text the rest is matched a step at a time (`_STEPS`) without it and ended before the
+        first word that holds a keyword, found by one search over each lowered step: the same
+        end as `inert_run` (tested), for less work. From the first step beyond ASCII,
+        `inert_run` reads the rest.
+        """
+        buf = self._buf
+        first = self._inert_first.match(buf, start)
+        if first is None:
+            return None
+        pos = first.end()
+        if self._inert_word.match(buf, pos) is None:
+            return pos  # the run ends within the first step (a text full of keywords ends here)
+        for step in itertools.chain(self._inert_steps, itertools.repeat(self._inert_steps[-1])):
+            words = step.match(buf, pos)
+            if words is None:
+                break
+            low = pos - 1  # the character before the step, for the keyword's look-behind
+            lowered = buf[low : words.end()]
+            if not lowered.isascii():
+                rest = inert_run.match(buf, pos)
+                return rest.end() if rest is not None else pos
+            keyword = _KEYWORD_LOWERED.search(lowered.lower(), 1)
+            if keyword is not None:
+                word = low + keyword.start()
+                while word > pos and not buf[word - 1].isspace():  # back to its word's start
+                    word -= 1
+                return word
+            pos = words.end()
+        return pos
 
     def _bound(self, s: int) -> int:
         window = self._buf[s : s + self._holdback]
