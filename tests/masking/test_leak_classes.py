@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from masking import MaskingConfig, PiiDetected, ResponseGuard, Vault, guard_text, protect_request, scan
+from tests.masking.conftest import load_cases
 
 CONFIG = MaskingConfig()
 
@@ -511,3 +512,21 @@ def test_second_hunt_values_are_redacted_from_answers_whole_and_streamed(
             assert head not in out
         assert out + guard.flush() == whole
 
+
+# The credential rows of the second hunt (the first rows of cases/secrets.py), in answers: a
+# secret the caller did not send is redacted in every mode, whole and streamed.
+SECOND_HUNT_SECRETS = load_cases("secrets").POSITIVE[:9]
+
+
+@pytest.mark.parametrize(("text", "type_", "kind", "value"), SECOND_HUNT_SECRETS)
+def test_second_hunt_secrets_are_redacted_from_answers(text: str, type_: str, kind: str, value: str) -> None:
+    answer = f"Here it is: {text} and more."
+    whole, redacted = guard_text(answer, Vault(), "disabled", CONFIG)
+    assert value not in whole and redacted == {"SECRET": 1}
+    for size in (1, 3, 7):
+        guard = ResponseGuard(Vault(), "disabled", CONFIG)
+        out = ""
+        for i in range(0, len(answer), size):
+            out += guard.feed(answer[i : i + size])
+            assert value[:12] not in out
+        assert out + guard.flush() == whole
