@@ -16,7 +16,16 @@ from typing import Any
 
 import pytest
 
-from masking import MaskingConfig, PiiDetected, ResponseGuard, Vault, guard_text, protect_request, scan
+from masking import (
+    MaskingConfig,
+    PiiDetected,
+    PiiMode,
+    ResponseGuard,
+    Vault,
+    guard_text,
+    protect_request,
+    scan,
+)
 from tests.masking.conftest import load_cases
 
 CONFIG = MaskingConfig()
@@ -418,12 +427,20 @@ LONG = [
 def test_long_values_are_redacted_whole_and_streamed(answer: str, value: str) -> None:
     whole, _ = guard_text(answer, Vault(), "obfuscate", CONFIG)
     assert value not in whole
-    for size in (1, 7, 64, 500, 4096):
-        guard = ResponseGuard(Vault(), "obfuscate", CONFIG)
+    assert_streamed_without_prefix(answer, whole, value[:24], (1, 7, 64, 500, 4096))
+
+
+def assert_streamed_without_prefix(
+    answer: str, whole: str, prefix: str, sizes: tuple[int, ...], mode: PiiMode = "obfuscate"
+) -> None:
+    """Fed in chunks of each size: the running output never holds `prefix` of a redacted value,
+    and the whole output equals the whole-answer guard's."""
+    for size in sizes:
+        guard = ResponseGuard(Vault(), mode, CONFIG)
         out = ""
         for i in range(0, len(answer), size):
             out += guard.feed(answer[i : i + size])
-            assert value[:24] not in out
+            assert prefix not in out
         assert out + guard.flush() == whole
 
 
@@ -503,14 +520,7 @@ def test_second_hunt_values_are_redacted_from_answers_whole_and_streamed(
     whole, redacted = guard_text(text, Vault(), "obfuscate", CONFIG)
     assert original not in whole and f"[REDACTED_{type_}]" in whole and redacted == {type_: 1}
     assert _stream_all_splits(text, Vault()) == {whole}
-    head = original[: max(4, len(original) // 2)]
-    for size in (1, 2, 3, 5):
-        guard = ResponseGuard(Vault(), "obfuscate", CONFIG)
-        out = ""
-        for i in range(0, len(text), size):
-            out += guard.feed(text[i : i + size])
-            assert head not in out
-        assert out + guard.flush() == whole
+    assert_streamed_without_prefix(text, whole, original[: max(4, len(original) // 2)], (1, 2, 3, 5))
 
 
 # The credential rows of the second hunt (the first rows of cases/secrets.py), in answers: a
@@ -523,10 +533,4 @@ def test_second_hunt_secrets_are_redacted_from_answers(text: str, type_: str, ki
     answer = f"Here it is: {text} and more."
     whole, redacted = guard_text(answer, Vault(), "disabled", CONFIG)
     assert value not in whole and redacted == {"SECRET": 1}
-    for size in (1, 3, 7):
-        guard = ResponseGuard(Vault(), "disabled", CONFIG)
-        out = ""
-        for i in range(0, len(answer), size):
-            out += guard.feed(answer[i : i + size])
-            assert value[:12] not in out
-        assert out + guard.flush() == whole
+    assert_streamed_without_prefix(answer, whole, value[:12], (1, 3, 7), mode="disabled")
