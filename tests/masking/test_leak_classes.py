@@ -16,7 +16,17 @@ from typing import Any
 
 import pytest
 
-from masking import MaskingConfig, PiiDetected, ResponseGuard, Vault, guard_text, protect_request, scan
+from masking import (
+    MaskingConfig,
+    PiiDetected,
+    PiiMode,
+    ResponseGuard,
+    Vault,
+    guard_text,
+    protect_request,
+    scan,
+)
+from tests.masking.conftest import load_cases
 
 CONFIG = MaskingConfig()
 
@@ -158,12 +168,17 @@ UNICODE = [
 def test_look_alike_characters_are_found_and_the_original_masked(
     text: str, original: str, type_: str
 ) -> None:
+    assert_masked_and_restored(text, original, type_)
+
+
+def assert_masked_and_restored(text: str, original: str, type_: str, *, in_link: bool = False) -> None:
+    """Found as written, masked, and restored exactly as the caller wrote it (unless the value
+    stands where a link would carry it: then the placeholder stays)."""
     assert (type_, original) in found(text)
-    out = masked(text)
-    assert original not in out and f"[REDACTED_{type_}_1]" in out
-    # restore gives back exactly what the caller wrote
     result = protect_request({"messages": [{"role": "user", "content": text}]}, "obfuscate", CONFIG)
-    assert guard_text(out, result.vault, "obfuscate", CONFIG)[0] == text
+    out = result.payload["messages"][0]["content"]
+    assert original not in out and f"[REDACTED_{type_}_1]" in out
+    assert guard_text(out, result.vault, "obfuscate", CONFIG)[0] == (out if in_link else text)
 
 
 # --- 3. JSON numbers in forwarded structures ---------------------------------------------------
@@ -309,6 +324,15 @@ NOT_RESTORED = [
     f"{P}.evil.example/collect",
     f"{P}.evil.example:8080",
     f"see {P}@evil.example today",
+    # hosts written as a dotted quad, with look-alike dots and slashes, or a `\\` for a `/`
+    f"203.0.113.7/collect?e={P}",
+    f"203.0.113.7:8080/{P}",
+    f"evil\u3002example/{P}",
+    f"evil.example\uff0f{P}",
+    f"\uff45\uff56\uff49\uff4c.example/{P}",
+    f"evil.example\\{P}",
+    f"{P}%40evil.example",
+    f"{P}&#64;evil.example",
 ]
 RESTORED = [
     f"Write to {P} today.",
@@ -403,12 +427,20 @@ LONG = [
 def test_long_values_are_redacted_whole_and_streamed(answer: str, value: str) -> None:
     whole, _ = guard_text(answer, Vault(), "obfuscate", CONFIG)
     assert value not in whole
-    for size in (1, 7, 64, 500, 4096):
-        guard = ResponseGuard(Vault(), "obfuscate", CONFIG)
+    assert_streamed_without_prefix(answer, whole, value[:24], (1, 7, 64, 500, 4096))
+
+
+def assert_streamed_without_prefix(
+    answer: str, whole: str, prefix: str, sizes: tuple[int, ...], mode: PiiMode = "obfuscate"
+) -> None:
+    """Fed in chunks of each size: the running output never holds `prefix` of a redacted value,
+    and the whole output equals the whole-answer guard's."""
+    for size in sizes:
+        guard = ResponseGuard(Vault(), mode, CONFIG)
         out = ""
         for i in range(0, len(answer), size):
             out += guard.feed(answer[i : i + size])
-            assert value[:24] not in out
+            assert prefix not in out
         assert out + guard.flush() == whole
 
 
@@ -434,3 +466,71 @@ def test_every_spelling_comes_back_exactly_as_written(spellings: list[str]) -> N
     # the model repeating one value in another spelling is not a foreign value
     again, redacted = guard_text(spellings[0].upper(), result.vault, "obfuscate", CONFIG)
     assert again == spellings[0].upper() and redacted == {}
+
+
+# --- 11. second hunt: the same classes, other examples ------------------------------------------
+# (what the caller or the model writes, the value as written, its type). Each row: found and
+# masked on the request side with an exact restore; redacted from an answer, whole and streamed
+# (every split for short rows), with no prefix of the value emitted first.
+
+SECOND_HUNT = [
+    # characters that render as a blank or as nothing but are letters, symbols or controls to
+    # Unicode: the Hangul fillers, the braille blank, C1 controls
+    ("card 4111\u31641111\u31641111\u31641111 ok", "4111\u31641111\u31641111\u31641111", "CREDIT_CARD"),
+    ("card 4111\uffa01111\uffa01111\uffa01111 ok", "4111\uffa01111\uffa01111\uffa01111", "CREDIT_CARD"),
+    ("call 415\u2800555\u28002671 ok", "415\u2800555\u28002671", "PHONE"),
+    ("ssn 536\u009b22\u009b1234 ok", "536\u009b22\u009b1234", "SSN"),
+    ("mail ja\u3164ne.roe@example.com ok", "ja\u3164ne.roe@example.com", "EMAIL"),
+    ("iban DE89\u11603704\u11600044\u11600532\u11600130\u116000 ok", "DE89\u11603704\u11600044\u11600532\u11600130\u116000", "IBAN"),
+    # middle dots and bullets where a dot goes
+    ("mail jane\u00b7roe@example\u00b7com ok", "jane\u00b7roe@example\u00b7com", "EMAIL"),
+    ("mail jane.roe@example\u30fbcom ok", "jane.roe@example\u30fbcom", "EMAIL"),
+    ("card 4111\u20221111\u20221111\u20221111 ok", "4111\u20221111\u20221111\u20221111", "CREDIT_CARD"),
+    ("card 4111\u30fb1111\u30fb1111\u30fb1111 ok", "4111\u30fb1111\u30fb1111\u30fb1111", "CREDIT_CARD"),
+    ("host 203\u00b70\u00b7113\u00b79 ok", "203\u00b70\u00b7113\u00b79", "IP_ADDRESS"),
+    # IBANs grouped by dots, as card numbers may be
+    ("iban DE89.3704.0044.0532.0130.00 ok", "DE89.3704.0044.0532.0130.00", "IBAN"),
+    ("pay to GB82.WEST.1234.5698.7654.32.", "GB82.WEST.1234.5698.7654.32", "IBAN"),
+    ("iban \uff24\uff25\uff18\uff19.3704.0044.0532.0130.00 ok", "\uff24\uff25\uff18\uff19.3704.0044.0532.0130.00", "IBAN"),
+    # an address spelt with blanks, then the sentence's full stop, or inside emphasis
+    ("Write to jane.roe @ example.com. Thanks", "jane.roe @ example.com", "EMAIL"),
+    ("Write to jane.roe\u00a0@\u00a0example.com. Thanks", "jane.roe\u00a0@\u00a0example.com", "EMAIL"),
+    ("Write to _jane.roe @ example.com_ now", "jane.roe @ example.com", "EMAIL"),
+    # IPv6 after a label and its colon, or inside emphasis
+    ("reach tel:2001:db8:85a3::8a2e:370:7334 now", "2001:db8:85a3::8a2e:370:7334", "IP_ADDRESS"),
+    ("Received: from [IPv6:2001:db8::7] by mx", "2001:db8::7", "IP_ADDRESS"),
+    ("ip:2001:db8::7 ok", "2001:db8::7", "IP_ADDRESS"),
+    ("host _2001:db8::7_ ok", "2001:db8::7", "IP_ADDRESS"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "original", "type_"), SECOND_HUNT)
+def test_second_hunt_values_are_masked_and_restored(text: str, original: str, type_: str) -> None:
+    # after a word glued to a colon (`tel:`, `IPv6:`) the placeholder stays: a `scheme:` link
+    in_link = text[: text.index(original)].endswith(("tel:", "IPv6:", "ip:"))
+    assert_masked_and_restored(text, original, type_, in_link=in_link)
+    with pytest.raises(PiiDetected):
+        protect_request({"messages": [{"role": "user", "content": text}]}, "block", CONFIG)
+
+
+@pytest.mark.parametrize(("text", "original", "type_"), SECOND_HUNT)
+def test_second_hunt_values_are_redacted_from_answers_whole_and_streamed(
+    text: str, original: str, type_: str
+) -> None:
+    whole, redacted = guard_text(text, Vault(), "obfuscate", CONFIG)
+    assert original not in whole and f"[REDACTED_{type_}]" in whole and redacted == {type_: 1}
+    assert _stream_all_splits(text, Vault()) == {whole}
+    assert_streamed_without_prefix(text, whole, original[: max(4, len(original) // 2)], (1, 2, 3, 5))
+
+
+# The credential rows of the second hunt (the first rows of cases/secrets.py), in answers: a
+# secret the caller did not send is redacted in every mode, whole and streamed.
+SECOND_HUNT_SECRETS = load_cases("secrets").POSITIVE[:9]
+
+
+@pytest.mark.parametrize(("text", "type_", "kind", "value"), SECOND_HUNT_SECRETS)
+def test_second_hunt_secrets_are_redacted_from_answers(text: str, type_: str, kind: str, value: str) -> None:
+    answer = f"Here it is: {text} and more."
+    whole, redacted = guard_text(answer, Vault(), "disabled", CONFIG)
+    assert value not in whole and redacted == {"SECRET": 1}
+    assert_streamed_without_prefix(answer, whole, value[:12], (1, 3, 7), mode="disabled")

@@ -1,7 +1,8 @@
 """Escaped values: percent-escapes (`bob%40example.com`, `%2B1%20415…`), HTML character
 references (`bob&#64;example.com`, `&#x40;`, `&commat;`) and backslash escapes (`bob\\u0040…`,
-`\\x40`). Each token (a run without white space) holding one is decoded, the decoded text is
-scanned, and findings are mapped back onto the escaped text.
+`\\x40`). Each token (a run without white space) holding one is decoded with the words just
+before it (an assignment's name), the decoded text is scanned, and findings are mapped back onto
+the escaped text.
 
 Why: a value written with its `@`, dots or digits escaped is read by a model as easily as the
 plain one, and pasted URLs, HTML and string literals carry such escapes all the time. Only
@@ -20,6 +21,7 @@ from typing import Final
 from masking.types import Span
 
 _MAX_TOKEN: Final = 4096
+_CONTEXT: Final = 48
 _WS: Final = re.compile(r"\s")
 # Named references of the characters values and link syntax are written with (matched in any
 # ASCII case: a browser forgives `&COLON;` in a URL; Unicode's case folding would also take
@@ -83,6 +85,16 @@ def decode(text: str) -> str:
     return _ESCAPE.sub(_char, text) if has_escape(text) else text
 
 
+def _with_context(text: str, left: int, done: int) -> int:
+    """Start of the decoded window: the token and the words up to CONTEXT characters before it,
+    so an escaped value keeps what makes it a secret (`password = &#72;&#117;…`, `key: %41…`)."""
+    start = max(done, left - _CONTEXT)
+    if start > 0 and not text[start - 1].isspace():
+        blank = _WS.search(text, start, left)
+        start = blank.end() if blank is not None else left
+    return start
+
+
 def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
     spans: list[Span] = []
     done = 0  # tokens never reach back before the end of the last one decoded
@@ -95,6 +107,7 @@ def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
         left = pos
         while left > done and not text[left - 1].isspace() and pos - left < _MAX_TOKEN:
             left -= 1
+        left = _with_context(text, left, done)
         m = _WS.search(text, pos)
         right = min(m.start() if m else len(text), pos + _MAX_TOKEN)
         decoded = Decoded(text[left:right])
@@ -102,7 +115,8 @@ def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
             a, b = decoded.source(s.start)[0], decoded.source(s.end - 1)[1]
             if b - a != s.end - s.start:
                 norm = s.norm or decoded.text[s.start : s.end]
-                spans.append(Span(s.type, left + a, left + b, s.kind, norm))
+                outer = -1 if s.outer_start < 0 else left + decoded.source(s.outer_start)[0]
+                spans.append(Span(s.type, left + a, left + b, s.kind, norm, outer))
         done = right
         first = _FIRST.search(text, right)
     return spans

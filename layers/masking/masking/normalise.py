@@ -8,10 +8,19 @@ Folded in the shadow:
 - decimal digits of every script to ASCII (`٤١١١`);
 - dashes (U+2010-2015, U+2212, fullwidth) to `-`;
 - ideographic full stops (U+3002, U+FF61), which IDNA reads as the dots of a domain, to `.`;
+- middle dots and bullets (U+00B7, U+2022, U+2027, U+2219, U+30FB), which people and obfuscators
+  put where a dot goes (`jane\u00b7roe@example\u00b7com`, `4111\u30fb1111\u30fb…`), to `.`;
 - format and combining characters (zero-width space/joiners, U+2060, U+FEFF, soft hyphen,
-  combining marks) removed, so `4111\u200b1111…` and `bob\u0301@…` read as written;
+  combining marks), the other default-ignorable characters (the Hangul fillers U+3164, U+FFA0,
+  U+115F, U+1160, which render as a blank but are letters to Unicode) and the C1 control
+  characters removed, so `4111\u200b1111…`, `4111\u31641111…` and `bob\u0301@…` read as
+  written;
 - a run of horizontal white space (tabs, no-break, narrow, thin, figure, ideographic spaces,
-  two or more spaces) to one space; line and paragraph separators to a newline.
+  the braille blank U+2800, two or more spaces) to one space; line and paragraph separators
+  to a newline.
+
+ASCII control characters (U+0000-U+001F, U+007F) other than tab are left as they are: plain
+ASCII text takes the fast paths below, which would then need a second search of every string.
 
 Plain ASCII with single spaces (most text) is its own shadow and costs one regex search; text
 whose folds are one character for one (no-break spaces, fullwidth or Arabic-Indic digits, the
@@ -44,7 +53,18 @@ _DROP: Final = ""
 _NEWLINES: Final = frozenset("\x85\u2028\u2029")
 _BLANKS: Final = re.compile(" {2,}")
 _DASHES: Final = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
-_DOTS: Final = frozenset("\u3002\uff61")
+_DOTS: Final = frozenset("\u3002\uff61\u00b7\u0387\u2022\u2027\u2219\u30fb\uff65")
+# Rendered as a blank, but not white space to Unicode.
+_BLANK_SYMBOLS: Final = frozenset("\u2800")
+# Default-ignorable code points that are not format or combining characters: the Hangul
+# fillers (letters to Unicode, invisible on screen) and the unassigned ones reserved as
+# ignorable (a renderer draws nothing for them either).
+_IGNORABLE: Final = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def _ignorable(ch: str) -> bool:
+    code = ord(ch)
+    return ch in _IGNORABLE or code == 0x2065 or 0xFFF0 <= code <= 0xFFF8 or 0xE0000 <= code <= 0xE0FFF
 
 
 @functools.lru_cache(maxsize=4096)
@@ -52,13 +72,13 @@ def fold(ch: str) -> str:
     """What one character reads as in the shadow: itself, a replacement, "" or " "."""
     if ch == "\t":
         return _SPACE
-    category = unicodedata.category(ch)
-    if category == "Zs":
-        return _SPACE
-    if category in ("Cf", "Mn", "Me"):
-        return _DROP
     if ch in _NEWLINES:
         return "\n"
+    category = unicodedata.category(ch)
+    if category == "Zs" or ch in _BLANK_SYMBOLS:
+        return _SPACE
+    if category in ("Cf", "Mn", "Me") or _ignorable(ch) or (category == "Cc" and ch >= "\x80"):
+        return _DROP
     if ch in _DASHES:
         return "-"
     if ch in _DOTS:

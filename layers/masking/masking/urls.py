@@ -11,12 +11,12 @@ back to the last space alone:
 - inside a Markdown inline link or image destination (`](…`, titles and `<…>` forms included)
   and on the line of a reference definition (`[id]: …`, or the line after a bare `[id]:`);
 - inside CSS `url(…)` or after `@import`;
-- in a token that holds a URL: any `scheme:`, `//host`, `www.`, `host.tld/` or a UNC path
+- in a token that holds a URL: any `scheme:`, `//host`, `www.`, `host.tld/`, `192.0.2.7/` or a UNC path
   (`\\\\host\\share`), also when the scheme is written with HTML entities or percent-escapes
   (`https&#58;//`, `https%3A//`);
 - where the rest of the token makes the value part of an address or a host (`[…]@evil.example`,
-  `[…].evil.example/`): `links_onward` looks at the text after the placeholder, which the
-  stream guard always has, because it cuts at blanks only.
+  `[…].evil.example/`, `[…]%40evil.example`): `links_onward` looks at the text after the
+  placeholder, which the stream guard always has, because it cuts at blanks only.
 Tokens end at ASCII blanks only (a no-break space does not end a URL for every linkifier); in
 tool-call arguments (JSON) a token also ends at the opening quote of its JSON string.
 When in doubt the placeholder stays: a missed restore is visible, a leak is not.
@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from masking.encoded import decode
+from masking.encoded import decode, has_escape
+from masking.normalise import Shadow
 
 WINDOW: Final = 2048
 
@@ -35,14 +36,21 @@ _TAG_OPEN: Final = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]{0,31}+(?=[\s/>])|[!?/]
 _REF_DEF: Final = re.compile(r" {0,3}\[[^\]\n]{1,999}\]:")
 _REF_LABEL_ONLY: Final = re.compile(r" {0,3}\[[^\]\n]{1,999}\]:\s*")
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,31}:")
-_HOST_PATH: Final = re.compile(r"(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?::\d{1,5})?[/?#]")
+# A host name or a dotted quad, then a path, query or fragment (a `\\` is a `/` to browsers).
+_HOST_PATH: Final = re.compile(
+    r"(?:(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}|(?:[0-9]{1,3}\.){3}[0-9]{1,3})(?::\d{1,5})?[/?#\\]"
+)
 _WS: Final = re.compile(r"\s")
 
 
 def _decode(token: str) -> str:
-    """Escapes to their characters (`masking.encoded`), then any backslash left dropped
-    (`https:\\/\\/` in a JSON string)."""
-    return decode(token).replace("\\", "")
+    """Escapes to their characters (`masking.encoded`), look-alikes folded as the detectors read
+    them (`evil\u3002example\uff0f`, fullwidth letters, hidden characters: browsers apply the
+    same folds to a host), then any backslash left dropped (`https:\\/\\/` in a JSON string)."""
+    decoded = decode(token)
+    if not decoded.isascii():
+        decoded = Shadow(decoded).text
+    return decoded.replace("\\", "")
 
 
 def _in_tag(before: str) -> bool:
@@ -112,6 +120,7 @@ def _token_is_url(token: str) -> bool:
     decoded = _decode(token)
     return (
         "\\\\" in token
+        or _HOST_PATH.search(decode(token)) is not None
         or _SCHEME.search(decoded) is not None
         or "//" in decoded
         or "www." in decoded.lower()
@@ -141,4 +150,8 @@ _ONWARD: Final = re.compile(
 def links_onward(text: str, end: int) -> bool:
     """Does the text right after a placeholder (ending at `end`) turn it into part of an email
     address or a host name? Then a linkifier would make a link of the restored value."""
-    return _ONWARD.match(text, end) is not None
+    if _ONWARD.match(text, end) is not None:
+        return True
+    rest = text[end : end + WINDOW]
+    token = rest[: m.start()] if (m := _WS.search(rest)) is not None else rest
+    return has_escape(token) and _ONWARD.match(decode(token)) is not None

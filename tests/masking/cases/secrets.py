@@ -31,6 +31,43 @@ def key(prefix: str, body: str) -> str:
 
 
 POSITIVE = [
+    # Markdown emphasis: one `_` on either side is no part of the token
+    ("_" + key("sk_live_", B62[:24]) + "_", "SECRET", "stripe_key", key("sk_live_", B62[:24])),
+    ("_" + key("AIza", "SyD" + B62[:32]) + "_", "SECRET", "google_api_key", key("AIza", "SyD" + B62[:32])),
+    (
+        "see _" + key("xoxb-", "1234567890-1234567890123-" + B62[:24]) + "_",
+        "SECRET",
+        "slack_token",
+        key("xoxb-", "1234567890-1234567890123-" + B62[:24]),
+    ),
+    (
+        "_" + key("github_pat_", "11ABCDEFG0" + B62[:12] + "_" + B62[:59]) + "_ ok",
+        "SECRET",
+        "github_fine_grained_pat",
+        key("github_pat_", "11ABCDEFG0" + B62[:12] + "_" + B62[:59]),
+    ),
+    # an assignment inside HTML, and one whose value is written in character references
+    ("<code>db_password: Tr0ub4dor3x</code>", "SECRET", "assigned_secret", "Tr0ub4dor3x"),
+    ("<td>password=Tr0ub4dor3x</td>", "SECRET", "assigned_secret", "Tr0ub4dor3x"),
+    (
+        "db_password = " + "".join(f"&#{ord(c)};" for c in "Tr0ub4dor3x"),
+        "SECRET",
+        "assigned_secret",
+        "".join(f"&#{ord(c)};" for c in "Tr0ub4dor3x"),
+    ),
+    (
+        "aws_secret_access_key: " + "".join(f"%{ord(c):02X}" for c in B64),
+        "SECRET",
+        "aws_secret_access_key",
+        "".join(f"%{ord(c):02X}" for c in B64),
+    ),
+    # a Hangul filler (invisible, a letter to Unicode) inside a key
+    (
+        "gh " + "\u3164".join(key("ghp_", B62[:36])[i : i + 8] for i in range(0, 40, 8)),
+        "SECRET",
+        "github_token",
+        "\u3164".join(key("ghp_", B62[:36])[i : i + 8] for i in range(0, 40, 8)),
+    ),
     (
         "id " + key("AKIA", "Q3EGUJ2GZ7BXMPL3") + " ok",
         "SECRET",

@@ -77,8 +77,11 @@ _SPELLED_DOT: Final = re.compile(rf" ?(?:{_OPEN} ?(?:dot|\.) ?{_CLOSE}|\.) ?", r
 # mailbox (a dot, `_`, `+` or digit in it).
 _WORD = r"[^\W_][\w%+-]{0,63}+"
 # The local part: up to eight words joined by `.` or ` dot `, not glued to an address before it.
-_BARE_LOCAL: Final = re.compile(rf"(?<![\w.%+-]){_WORD}(?:(?: dot |\.){_WORD}){{0,7}}+", re.IGNORECASE)
-_DOT_WRITTEN = r" dot | ?\. ?| ?[\[(]\.[\])] ?"  # `.`, ` dot `, or a defanged `[.]` / `(.)`
+# A `_` before it is markdown emphasis (`_bob @ example.com_`), not part of the address.
+_BARE_LOCAL: Final = re.compile(rf"(?<![^\W_]|[.%+-]){_WORD}(?:(?: dot |\.){_WORD}){{0,7}}+", re.IGNORECASE)
+# `.`, ` dot `, or a defanged `[.]` / `(.)`. A blank may follow a dot only when one precedes it
+# (`example . com`): a dot then a blank alone ends a sentence ("… @ example.com. Thanks").
+_DOT_WRITTEN = r" dot | \. ?|\.| ?[\[(]\.[\])] ?"
 _BARE_DOMAIN: Final = re.compile(
     rf"{_LABEL}(?:(?:{_DOT_WRITTEN}){_LABEL}){{1,4}}+(?![^\W_]|-)", re.IGNORECASE
 )
@@ -197,6 +200,8 @@ def _local_starts(text: str, end: int) -> list[int]:
         j = i
         while j > 0 and i - j < 64 and (text[j - 1].isalnum() or text[j - 1] in "_%+-"):
             j -= 1
+        while j < i and text[j] == "_":
+            j += 1  # a local part starts at a letter or digit
         if j == i:
             break
         starts.append(j)

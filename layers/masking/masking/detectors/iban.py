@@ -1,5 +1,5 @@
 """IBANs: country code, check digits and up to 30 letters or digits, in any case, grouped by
-spaces or dashes or not grouped at all.
+spaces, dashes or dots (`DE89.3704.0044…`, as card numbers are) or not grouped at all.
 
 The ISO 7064 mod-97 check runs first in plain Python; only numbers passing it are handed to
 `python-stdnum` for the per-country length and format rules. stdnum loads its registry file on
@@ -35,14 +35,15 @@ LENGTHS: Final = {
     "RU": 33, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25,
     "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }  # fmt: skip
-_SEPARATORS: Final = re.compile(r"[ -]")
+_SEPARATORS: Final = re.compile(r"[ .-]")
 
 
 @functools.cache
 def _body(length: int) -> re.Pattern[str]:
     """The rest of an IBAN of `length`: that many letters and digits after the country code and
-    check digits, each optionally after one blank or dash, then no letter or digit."""
-    return re.compile(rf"(?:[ -]?+[A-Za-z0-9]){{{length - 4}}}(?![A-Za-z0-9])")
+    check digits, each optionally after one blank, dash or dot, then no letter or digit (a dot
+    after the last one ends a sentence)."""
+    return re.compile(rf"(?:[ .-]?+[A-Za-z0-9]){{{length - 4}}}(?![A-Za-z0-9])")
 
 
 def mod97_ok(compact: str) -> bool:

@@ -26,9 +26,13 @@ if TYPE_CHECKING:
 _V4: Final = re.compile(
     r"([0-9](?<![0-9][0-9])(?<![0-9]\.[0-9])[0-9]{0,2}+(?:\.[0-9]{1,3}+){3})(?![0-9]|\.[0-9])"
 )
+# A colon before the address is another group, unless it ends a label that cannot be one
+# (`tel:`, `ip:`, `[IPv6:…]`, `addr:`: a letter past `f`, perhaps and a digit); a `_` on either
+# side is emphasis (`_2001:db8::7_`).
 _V6: Final = re.compile(
-    r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}+:){2,7}+(?:\d{1,3}+(?:\.\d{1,3}+){3}|[0-9A-Fa-f]{1,4}+)?+)"
-    r"(?![\w:-]|\.\w)"
+    r"(?:(?<![^\W_]|[:.])|(?<=[G-Zg-z]:)|(?<=[G-Zg-z][0-9]:))"
+    r"((?:[0-9A-Fa-f]{0,4}+:){2,7}+(?:\d{1,3}+(?:\.\d{1,3}+){3}|[0-9A-Fa-f]{1,4}+)?+)"
+    r"(?![^\W_]|[:-]|\.\w)"
 )
 _VERSION_BEFORE: Final = re.compile(
     r"(?i)(?:\bv|\bver\.?|\bversion|\brelease|\bbuild|\boid|\bsnmp)[\s:=]{0,2}$"

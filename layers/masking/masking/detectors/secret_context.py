@@ -134,10 +134,11 @@ def _alternatives(names: tuple[str, ...]) -> str:
 
 
 # A value: JSON-escaped quotes (in a log line), double or single quotes, or bare up to a
-# delimiter (a bare value cut short by the 256 limit is no value).
+# delimiter, an HTML tag's `<` or `>` included (`<code>password: …</code>`); a bare value cut
+# short by the 256 limit is no value.
 _VALUE = (
     r"(\\\"[^\"\\\s]{1,256}+\\\"|\"[^\"\s]{1,256}+\"|'[^'\s]{1,256}+'"
-    r"|[^\s\"'`,;()\[\]{}<>\\]{1,256}+(?![^\s\"'`,;)\]}\\]))"
+    r"|[^\s\"'`,;()\[\]{}<>\\]{1,256}+(?![^\s\"'`,;)\]}<>\\]))"
 )
 
 _RULES: Final[tuple[SecretRule, ...]] = (

@@ -2,8 +2,10 @@
 alphabet and length. One row per kind; the prefixes are the triggers.
 
 Boundaries: a token starts after anything but a letter, digit, `_` or `-` and ends before the
-same, so `KEY=ghp_…`, `"ghp_…"` and `(ghp_…)` are found and `task-sk-…` slugs are not. Bodies
-whose shape also fits ordinary words carry a check (digits and mixed case, or entropy).
+same, so `KEY=ghp_…`, `"ghp_…"` and `(ghp_…)` are found and `task-sk-…` slugs are not. One
+`_` standing alone on either side is Markdown emphasis (`_sk_live_…_`), not part of a longer
+name, so the token is found there too. Bodies whose shape also fits ordinary words carry a
+check (digits and mixed case, or entropy).
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from masking.detectors.secret_rules import SecretRule, high_entropy, mixed, rand
 _LEAD = r"(?<![\w-])"
 _TAIL = r"(?![\w-])"
 _B64URL = "A-Za-z0-9_-"
+# A lone `_` of Markdown emphasis around the token (a body that may hold `_` stops short of it
+# only when its length is fixed or its quantifier lazy).
+_EMPHASIS_BEFORE = r"(?<=(?<![\w-])_)"
+_EMPHASIS_AFTER = r"(?=_(?![\w-]))"
 
 
 def token(
@@ -32,7 +38,7 @@ def token(
     return rule(
         kind,
         prefixes,
-        rf"{lead}(?:{alternatives}){body}{tail}",
+        rf"(?:{lead}|{_EMPHASIS_BEFORE})(?:{alternatives}){body}(?:{tail}|{_EMPHASIS_AFTER})",
         check=check,  # type: ignore[arg-type]
         ignore_case=ignore_case,
     )
@@ -119,7 +125,7 @@ TOKEN_RULES: Final[tuple[SecretRule, ...]] = (
         lead=r"(?<!\w)",
         tail=r"(?!\w)",
     ),
-    token("github_fine_grained_pat", ("github_pat_",), r"\w{22,255}+", lead=r"(?<!\w)", tail=r"(?!\w)"),
+    token("github_fine_grained_pat", ("github_pat_",), r"\w{22,255}?", lead=r"(?<!\w)", tail=r"(?!\w)"),
     token(
         "gitlab_token",
         (
