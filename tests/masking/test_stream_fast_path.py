@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from masking import MaskingConfig
 from masking import stream as guard_stream
+from masking.normalise import fold
 
 
 def _first_chars(items: Any) -> set[str]:
@@ -115,3 +116,20 @@ def test_a_run_of_many_steps_ends_where_the_keyword_test_ends_it(text: str) -> N
         expected = _GATED.match(text, start)
         assert expected is not None and expected.end() > 40
         assert guard._inert_end(_GATED, start) == expected.end()
+
+
+def test_the_fast_path_leaves_every_letter_that_folds_to_a_capital_to_the_slow_path() -> None:
+    """A word of letters the detectors read as ASCII capitals (or not at all) may be a short
+    all-caps group (an IBAN's `WEST` in fullwidth letters): `_CAPITAL_FOLDS` must name every
+    such letter the normaliser knows, so the fast path never cuts after one."""
+    letter = re.compile(r"[^\W\d_]")
+    named = re.compile(f"[{guard_stream._CAPITAL_FOLDS}]")
+    missed = [
+        hex(code)
+        for code in range(0x80, 0x110000)
+        if not 0xD800 <= code <= 0xDFFF
+        and letter.match(chr(code))
+        and (fold(chr(code)) == "" or re.search("[A-Z]", fold(chr(code))))
+        and not named.match(chr(code))
+    ]
+    assert missed == []

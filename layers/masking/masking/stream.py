@@ -42,6 +42,7 @@ from masking.boundaries import CONTEXT
 from masking.config import MaskingConfig
 from masking.guard import process_piece
 from masking.letters import lower_start
+from masking.normalise import Shadow
 from masking.placeholders import NUMBERED
 from masking.scan import detect
 from masking.types import PiiMode
@@ -88,6 +89,24 @@ _KEYWORD_FIRST: Final = rf"(?i:{_KEYWORD_FIRST_LOWER})"
 # (`ResponseGuard._inert_end`) leave that test out of every word: about half its cost on prose.
 _KEYWORD_LOWERED: Final = re.compile(rf"(?={_KEYWORD_FIRST_LOWER})(?:{_KEYWORDS})")
 _SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
+# The letters beyond ASCII that the detectors read as an ASCII capital, or not at all
+# (`masking.normalise`: fullwidth and mathematical capitals, Roman numerals, ligatures such as
+# U+0132, the Hangul fillers): a word of them and ASCII capitals may be a short all-caps group
+# such as an IBAN's `WEST` in fullwidth letters, so the fast path leaves it to `_inert`, which
+# judges its fold.
+# A test derives the set from the normaliser and fails if this misses one.
+_CAPITAL_FOLDS: Final = (
+    "\u0132\u013f\u01c4-\u01c5\u01c7-\u01c8\u01ca-\u01cb\u01f1-\u01f2\u115f-\u1160\u1d2c"
+    "\u1d2e\u1d30-\u1d31\u1d33-\u1d3a\u1d3c\u1d3e-\u1d42\u2102\u210b-\u210d\u2110-\u2112"
+    "\u2115\u2119-\u211d\u2124\u2128\u212a\u212c-\u212d\u2130-\u2131\u2133\u2145\u2160-\u216f"
+    "\u2c7d\u3164\ua7f2-\ua7f4\uff21-\uff3a\uff9e-\uffa0\U0001d400-\U0001d419"
+    "\U0001d434-\U0001d44d\U0001d468-\U0001d481\U0001d49c\U0001d49e-\U0001d49f\U0001d4a2"
+    "\U0001d4a5-\U0001d4a6\U0001d4a9-\U0001d4ac\U0001d4ae-\U0001d4b5\U0001d4d0-\U0001d4e9"
+    "\U0001d504-\U0001d505\U0001d507-\U0001d50a\U0001d50d-\U0001d514\U0001d516-\U0001d51c"
+    "\U0001d538-\U0001d539\U0001d53b-\U0001d53e\U0001d540-\U0001d544\U0001d546"
+    "\U0001d54a-\U0001d550\U0001d56c-\U0001d585\U0001d5a0-\U0001d5b9\U0001d5d4-\U0001d5ed"
+    "\U0001d608-\U0001d621\U0001d63c-\U0001d655\U0001d670-\U0001d689"
+)
 
 
 @functools.lru_cache(maxsize=32)
@@ -126,8 +145,11 @@ def _inert_run(
     # A keyword starts within a word's first 71 characters (words are at most 64 long here).
     keyword = rf"(?!\S{{0,70}}?(?={_KEYWORD_FIRST}){_KEYWORD})" if keywords else ""
     repeat = f"{{1,{words}}}" if words else "+"
+    capitals = (
+        rf"(?![\"'(]?+(?:[A-Z]{{2,5}}+|[A-Z]*+[{_CAPITAL_FOLDS}][A-Z{_CAPITAL_FOLDS}]*+)[,.;!?'\")\]]*+\s)"
+    )
     return re.compile(
-        rf"(?:{keyword}(?![\"'(]?+[A-Z]{{2,5}}+[,.;!?'\")\]]*+\s){cues}"
+        rf"(?:{keyword}{capitals}{cues}"
         rf"{first}[^\W\d_]{{0,13}}+(?:['\u2019-][^\W\d_]{{1,14}}+){{0,3}}+[,.;!?'\")\]]{{0,4}}+\s++{follow}){repeat}"
     )
 
@@ -162,7 +184,8 @@ def _inert(token: str) -> bool:
         return False
     if _KEYWORD_RE.search(token):
         return False
-    return not _SHORT_CAPS.fullmatch(_EDGE_PUNCT.sub("", token))
+    word = _EDGE_PUNCT.sub("", token)
+    return not _SHORT_CAPS.fullmatch(word if word.isascii() else Shadow(word).text)
 
 
 class ResponseGuard:
