@@ -127,9 +127,9 @@ def _inert_run(
     complete blank runs after them. Must accept only what `_inert` (and the cue-word and
     lower-case rules of `_cut_ok`) accepts: every cut in it is _SOFT. With `words`, a match
     reads at most that many; without `keywords`, words holding a keyword are not refused, and
-    the caller ends the run before the first such word (`ResponseGuard._inert_end`). Without
-    that test no part of the pattern looks behind its words, so steps matched one after another
-    are the run matched at once."""
+    the caller ends the run before the first such word and uses the match only on ASCII text
+    (`ResponseGuard._inert_end`). Without that test no part of the pattern looks behind its
+    words, so steps matched one after another are the run matched at once."""
     cues = ""
     if cue_words:
         alternatives = "|".join(re.escape(w) for w in sorted(cue_words, key=len, reverse=True))
@@ -145,16 +145,17 @@ def _inert_run(
     # A keyword starts within a word's first 71 characters (words are at most 64 long here).
     keyword = rf"(?!\S{{0,70}}?(?={_KEYWORD_FIRST}){_KEYWORD})" if keywords else ""
     repeat = f"{{1,{words}}}" if words else "+"
-    capitals = (
-        rf"(?![\"'(]?+(?:[A-Z]{{2,5}}+|[A-Z]*+[{_CAPITAL_FOLDS}][A-Z{_CAPITAL_FOLDS}]*+)[,.;!?'\")\]]*+\s)"
-    )
+    # (A keyword-free step is trusted only on ASCII text: it needs no capitals beyond ASCII, whose
+    # class costs a millisecond to compile in each pattern.)
+    folds = rf"|[A-Z]*+[{_CAPITAL_FOLDS}][A-Z{_CAPITAL_FOLDS}]*+" if keywords else ""
+    capitals = rf"(?![\"'(]?+(?:[A-Z]{{2,5}}+{folds})[,.;!?'\")\]]*+\s)"
     return re.compile(
         rf"(?:{keyword}{capitals}{cues}"
         rf"{first}[^\W\d_]{{0,13}}+(?:['\u2019-][^\W\d_]{{1,14}}+){{0,3}}+[,.;!?'\")\]]{{0,4}}+\s++{follow}){repeat}"
     )
 
 
-# Words per step of `ResponseGuard._inert_end`: the first step, and the word after it, are tested
+# Words per step of `ResponseGuard._inert_end`: the first step, and the words after it, are tested
 # for a keyword as the whole run is, so a text full of keywords stops there; the steps after
 # them double, so the words read past one that holds a keyword are never more than were read
 # before it.
@@ -212,7 +213,6 @@ class ResponseGuard:
         cues = config.cue_words | config.joiners
         self._inert_run = _inert_run(cues, config.lower_cuts_only) if fast else None
         self._inert_first = _inert_run(cues, config.lower_cuts_only, _FIRST_STEP)
-        self._inert_word = _inert_run(cues, config.lower_cuts_only, 1)
         self._inert_steps = tuple(_inert_run(cues, config.lower_cuts_only, n, keywords=False) for n in _STEPS)
         self._cue = _cue_words(config.cue_words)
 
@@ -316,7 +316,7 @@ class ResponseGuard:
     def _inert_end(self, inert_run: re.Pattern[str], start: int) -> int | None:
         """Where the fast path's run of inert words from `start` ends (None: no such word).
 
-        The first words, and the word after them, are matched with their keyword test; in ASCII
+        The first words, and the next ones, are matched with their keyword test; in ASCII
         text the rest is matched a step at a time (`_STEPS`) without it and ended before the
         first word that holds a keyword, found by one search over each lowered step: the same
         end as `inert_run` (tested), for less work. From the first step beyond ASCII,
@@ -327,7 +327,7 @@ class ResponseGuard:
         if first is None:
             return None
         pos = first.end()
-        if self._inert_word.match(buf, pos) is None:
+        if self._inert_first.match(buf, pos) is None:
             return pos  # the run ends within the first step (a text full of keywords ends here)
         for step in itertools.chain(self._inert_steps, itertools.repeat(self._inert_steps[-1])):
             words = step.match(buf, pos)
