@@ -5,8 +5,10 @@ before it (an assignment's name), the decoded text is scanned, and findings are 
 the escaped text.
 
 Why: a value written with its `@`, dots or digits escaped is read by a model as easily as the
-plain one, and pasted URLs, HTML and string literals carry such escapes all the time. Only
-findings that cover at least one escape are reported (plain ones the direct scan already sees).
+plain one, and pasted URLs, HTML and string literals carry such escapes all the time. The
+findings are all reported, in the escaped text's positions; the caller drops those the direct
+scan made too (an escape anywhere near a value, even as its neighbour or in the evidence before
+it, can hide it from the direct scan, so "covers an escape" is no test).
 Tokens are found by a search for the escape's first character and each is visited once, so
 this stays linear.
 """
@@ -37,12 +39,15 @@ _ESCAPE: Final = re.compile(
     r"|&#[xX]([0-9A-Fa-f]{1,6});?"
     r"|&((?ai:" + "|".join(_NAMED) + r"));"
     r"|\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})"
+    r"|\\([\\/])"
 )
 _FIRST: Final = re.compile(r"[%&\\]")
 
 
 def _char(m: re.Match[str]) -> str:
-    pct, dec, hexa, name, u4, x2 = m.groups()
+    pct, dec, hexa, name, u4, x2, json_char = m.groups()
+    if json_char is not None:
+        return json_char
     if name is not None:
         return _NAMED[name.lower()]
     code = int(dec) if dec is not None else int(pct or hexa or u4 or x2, 16)
@@ -113,10 +118,9 @@ def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
         decoded = Decoded(text[left:right])
         for s in scan(decoded.text):
             a, b = decoded.source(s.start)[0], decoded.source(s.end - 1)[1]
-            if b - a != s.end - s.start:
-                norm = s.norm or decoded.text[s.start : s.end]
-                outer = -1 if s.outer_start < 0 else left + decoded.source(s.outer_start)[0]
-                spans.append(Span(s.type, left + a, left + b, s.kind, norm, outer))
+            norm = s.norm or decoded.text[s.start : s.end]
+            outer = -1 if s.outer_start < 0 else left + decoded.source(s.outer_start)[0]
+            spans.append(Span(s.type, left + a, left + b, s.kind, norm, outer))
         done = right
         first = _FIRST.search(text, right)
     return spans
