@@ -39,15 +39,18 @@ _ESCAPE: Final = re.compile(
     r"|&#[xX]([0-9A-Fa-f]{1,6});?"
     r"|&((?ai:" + "|".join(_NAMED) + r"));"
     r"|\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})"
-    r"|\\([\\/])"
+    r"|\\([\\/nrt])"
 )
 _FIRST: Final = re.compile(r"[%&\\]")
+# JSON's escapes for line breaks and tabs: a JSON document pasted as text, or tool-call arguments,
+# write a multi-line address or a signature's name on its own line with them.
+_JSON_CHARS: Final = {"n": "\n", "r": "\r", "t": "\t"}
 
 
 def _char(m: re.Match[str]) -> str:
     pct, dec, hexa, name, u4, x2, json_char = m.groups()
     if json_char is not None:
-        return json_char
+        return _JSON_CHARS.get(json_char, json_char)
     if name is not None:
         return _NAMED[name.lower()]
     code = int(dec) if dec is not None else int(pct or hexa or u4 or x2, 16)
@@ -100,6 +103,17 @@ def _with_context(text: str, left: int, done: int) -> int:
     return start
 
 
+def _with_context_after(text: str, right: int) -> int:
+    """End of the decoded window: the token and the words up to CONTEXT characters after it, so
+    a value of several words that starts in the token keeps its other words (`Am\\u00e9lie
+    Poulain`, `I\\u2019m Rahul`, `Court\\nJohnsonfurt, NE 80119`)."""
+    end = min(len(text), right + _CONTEXT)
+    if end < len(text) and not text[end].isspace():
+        cut = max(text.rfind(" ", right, end), text.rfind("\n", right, end))
+        end = cut if cut > right else right
+    return end
+
+
 def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
     spans: list[Span] = []
     done = 0  # tokens never reach back before the end of the last one decoded
@@ -114,7 +128,7 @@ def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
             left -= 1
         left = _with_context(text, left, done)
         m = _WS.search(text, pos)
-        right = min(m.start() if m else len(text), pos + _MAX_TOKEN)
+        right = _with_context_after(text, min(m.start() if m else len(text), pos + _MAX_TOKEN))
         decoded = Decoded(text[left:right])
         for s in scan(decoded.text):
             a, b = decoded.source(s.start)[0], decoded.source(s.end - 1)[1]
