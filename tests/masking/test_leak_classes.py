@@ -544,3 +544,80 @@ def test_second_hunt_secrets_are_redacted_from_answers(text: str, type_: str, ki
     whole, redacted = guard_text(answer, Vault(), "disabled", CONFIG)
     assert value not in whole and redacted == {"SECRET": 1}
     assert_streamed_without_prefix(answer, whole, value[:12], (1, 3, 7), mode="disabled")
+
+
+# --- 12. third hunt: values escaped by JSON inside tool-call arguments ---------------------------
+# Arguments are JSON text inside a JSON body: a client's `json.dumps` writes every non-ASCII
+# character as `\uXXXX` (a no-break space, a fullwidth digit or `@`, an ideographic full stop), and
+# a value that was already escaped gets its backslashes and quotes escaped once more. The direct
+# scan read the escapes as they stand and found nothing: (what the caller wrote, what must go,
+# as written or escaped).
+THIRD_HUNT = [
+    ("card 4111\u00a01111\u00a01111\u00a01111", "1111"),
+    (
+        "card \uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11",
+        "\uff11\uff11\uff11",
+    ),
+    ("mail jane\uff20example.com", "example.com"),
+    ("jane.roe@example\u3002com", "jane.roe"),
+    ("jane.roe\\u0040example.com", "example.com"),
+    ("jane.roe&#64;example.com", "example.com"),
+    ("call 415\u2011555\u20112671", "2671"),
+    ("ssn 536\u00a022\u00a01234", "1234"),
+    ("iban DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000", "0532"),
+    ("ip 203\uff0e0\uff0e113\uff0e9", "113"),
+]
+THIRD_HUNT_SECRETS = [
+    'log {\\"password\\":\\"hunter2x\\"}',
+    "config {'password': 'hunter2x'}",
+    "password\u00a0=\u00a0hunter2x",
+    "key\u3000sk-" + "proj-Xy7Kp2Lm9Qr4St6Uv8Wx0Za3Bc5De7Fg9Hj1Kl3Mn5Pq7Rs",
+]
+
+
+def _tool_call_body(arguments: str) -> dict[str, Any]:
+    call = {"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": arguments}}
+    return {"messages": [{"role": "assistant", "content": None, "tool_calls": [call]}]}
+
+
+def _needles(gone: str) -> list[str]:
+    """`gone` as written, escaped once (json.dumps) and twice (JSON inside a JSON string)."""
+    once = json.dumps(gone)[1:-1]
+    return [gone, once, json.dumps(once)[1:-1]]
+
+
+def _escaped_forms(text: str) -> list[str]:
+    """The arguments a client sends for one field holding `text`: json.dumps as it comes (ASCII
+    only), without escaping non-ASCII, and the field's JSON nested once more as a string."""
+    once = json.dumps({"q": text})
+    return [once, json.dumps({"q": text}, ensure_ascii=False), json.dumps({"payload": once})]
+
+
+@pytest.mark.parametrize(("text", "gone"), THIRD_HUNT)
+def test_third_hunt_escaped_values_in_tool_arguments_are_masked(text: str, gone: str) -> None:
+    for arguments in _escaped_forms(text):
+        result = protect_request(_tool_call_body(arguments), "obfuscate", CONFIG)
+        out = result.payload["messages"][0]["tool_calls"][0]["function"]["arguments"]
+        assert not any(n in out for n in _needles(gone)) and "[REDACTED_" in out, (arguments, out)
+        json.loads(out)  # still JSON
+        with pytest.raises(PiiDetected):
+            protect_request(_tool_call_body(arguments), "block", CONFIG)
+
+
+@pytest.mark.parametrize("text", THIRD_HUNT_SECRETS)
+def test_third_hunt_escaped_credentials_in_tool_arguments_are_refused(text: str) -> None:
+    from masking import SecretDetected
+
+    for arguments in _escaped_forms(text):
+        with pytest.raises(SecretDetected):
+            protect_request(_tool_call_body(arguments), "disabled", CONFIG)
+
+
+@pytest.mark.parametrize(("text", "gone"), THIRD_HUNT)
+def test_third_hunt_escaped_foreign_values_are_redacted_from_answers(text: str, gone: str) -> None:
+    for arguments in _escaped_forms(text):
+        answer = f"Calling lookup with {arguments} now."
+        whole, redacted = guard_text(answer, Vault(), "obfuscate", CONFIG)
+        assert not any(n in whole for n in _needles(gone)) and redacted, (answer, whole)
+        needle = next(n for n in _needles(gone) if n in arguments)
+        assert_streamed_without_prefix(answer, whole, needle, (1, 3, 7))

@@ -320,3 +320,33 @@ def test_no_word_of_a_name_is_left_beside_its_placeholder(text: str, name: str) 
         if len(word) > 2 and word[0].isupper():
             assert word not in out, (word, out)
             assert word not in whole and word not in streamed, (word, whole, streamed)
+
+
+# --- leak hunt 3: names and addresses in JSON-escaped text ---------------------------------------
+# A JSON document pasted as text, or tool-call arguments, write a line break as `\n` and a
+# non-ASCII letter as `\u00e9`; the decoded window ended at the escape's token, so the other words
+# of the value (the address's next line, a name's surname) were never read together.
+JSON_ESCAPED = [
+    *[
+        (text, value, "ADDRESS")
+        for text, value in ADDRESSES.US + ADDRESSES.UK + ADDRESSES.CA
+        if "\n" in value
+    ],
+    *[(text, names[-1], "PERSON") for text, names, _ in NAMES.CUES if names and not text.isascii()],
+    *[(text, names[-1], "PERSON") for text, names, kind in NAMES.CUES if kind == "signoff"],
+]
+
+
+@pytest.mark.parametrize(("text", "value", "type_"), JSON_ESCAPED)
+def test_json_escaped_names_and_addresses_are_masked_and_redacted(text: str, value: str, type_: str) -> None:
+    import json
+
+    escaped = json.dumps({"note": text})
+    last = value.rsplit(maxsplit=1)[-1]
+    needles = {last, json.dumps(last)[1:-1]}
+    result = protect_request({"messages": [{"role": "user", "content": escaped}]}, "obfuscate", ON)
+    out = result.payload["messages"][0]["content"]
+    assert not [n for n in needles if n in out] and f"[REDACTED_{type_}_1]" in out, out
+    assert guard_text(out, result.vault, "obfuscate", ON)[0] == escaped
+    whole, redacted = guard_text(escaped, Vault(), "obfuscate", ON)
+    assert not [n for n in needles if n in whole] and redacted.get(type_), whole

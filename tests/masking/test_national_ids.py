@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import random
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -58,6 +59,53 @@ def test_each_kind_is_found_with_its_context(kind: str) -> None:
         for template in ("{ctx} {v}", "{ctx}: {v}.", "Her {ctx} is {v}, thanks", "{ctx}={v}"):
             text = template.format(ctx=CASES.CONTEXT[kind], v=shown)
             assert ("NATIONAL_ID", kind, shown) in _found(text), text
+
+
+# Written forms (leak hunt 3): how the value is spelt, and what stands around it. Kinds written
+# in groups are also written with dots or dashes between them ("HX-77-21-47-D", "4109.0483.5175").
+GROUPED = {"uk_nino", "uk_nhs_number", "de_steuer_id", "in_aadhaar", "ca_sin", "nl_bsn"}
+SPELLINGS: dict[str, Callable[[str], str]] = {
+    "as-written": lambda v: v,
+    "no-break-spaces": lambda v: v.replace(" ", "\u00a0"),
+    "narrow-no-break-spaces": lambda v: v.replace(" ", "\u202f"),
+    "zero-width-inside": lambda v: v[:3] + "\u200b" + v[3:],
+    "fullwidth": lambda v: "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in v),
+    "no-separators": lambda v: v.replace(" ", ""),
+}
+GROUPED_SPELLINGS: dict[str, Callable[[str], str]] = {
+    "dashes": lambda v: v.replace(" ", "-"),
+    "dots": lambda v: v.replace(" ", "."),
+}
+SURROUNDINGS = {
+    "sentence": "{ctx} {v} ok",
+    "csv-row": "name,{label}\nJane,{v}\n",
+    "tsv-row": "name\t{label}\nJane\t{v}\n",
+    "pipe-row": "| {label} | {v} |",
+    "json-string": '{{"{label}": "{v}"}}',
+    "parenthesised": "{ctx} ({v})",
+    "glued-colon": "{ctx}:{v}",
+    "quoted": '{ctx} "{v}"',
+}
+
+
+def _spelt(kind: str, value: str) -> list[tuple[str, str]]:
+    shown = CASES.formatted(kind, value)
+    spellings = {**SPELLINGS, **(GROUPED_SPELLINGS if kind in GROUPED else {})}
+    return [(name, spell(shown)) for name, spell in spellings.items()]
+
+
+@pytest.mark.parametrize("surrounding", sorted(SURROUNDINGS))
+@pytest.mark.parametrize("kind", sorted(CASES.GENERATORS))
+def test_every_written_form_is_masked_whole(kind: str, surrounding: str) -> None:
+    ctx = CASES.CONTEXT[kind]
+    for value in _values(kind, 2):
+        for spelling, shown in _spelt(kind, value):
+            text = SURROUNDINGS[surrounding].format(ctx=ctx, label=ctx.rstrip(":. "), v=shown)
+            masked = protect_request({"messages": [{"role": "user", "content": text}]}, "obfuscate", ALL)
+            out = masked.payload["messages"][0]["content"]
+            assert shown not in out and "[REDACTED_NATIONAL_ID_1]" in out, (spelling, text, out)
+            digits = [c for c in shown if c.isdigit()]
+            assert "".join(digits[-4:]) not in out.replace("[REDACTED_NATIONAL_ID_1]", ""), (spelling, out)
 
 
 @pytest.mark.parametrize("kind", sorted(set(CASES.GENERATORS) - NO_CHECKSUM))

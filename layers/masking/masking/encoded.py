@@ -5,8 +5,10 @@ before it (an assignment's name), the decoded text is scanned, and findings are 
 the escaped text.
 
 Why: a value written with its `@`, dots or digits escaped is read by a model as easily as the
-plain one, and pasted URLs, HTML and string literals carry such escapes all the time. Only
-findings that cover at least one escape are reported (plain ones the direct scan already sees).
+plain one, and pasted URLs, HTML and string literals carry such escapes all the time. The
+findings are all reported, in the escaped text's positions; the caller drops those the direct
+scan made too (an escape anywhere near a value, even as its neighbour or in the evidence before
+it, can hide it from the direct scan, so "covers an escape" is no test).
 Tokens are found by a search for the escape's first character and each is visited once, so
 this stays linear.
 """
@@ -37,12 +39,18 @@ _ESCAPE: Final = re.compile(
     r"|&#[xX]([0-9A-Fa-f]{1,6});?"
     r"|&((?ai:" + "|".join(_NAMED) + r"));"
     r"|\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})"
+    r"|\\([\\/nrt])"
 )
 _FIRST: Final = re.compile(r"[%&\\]")
+# JSON's escapes for line breaks and tabs: a JSON document pasted as text, or tool-call arguments,
+# write a multi-line address or a signature's name on its own line with them.
+_JSON_CHARS: Final = {"n": "\n", "r": "\r", "t": "\t"}
 
 
 def _char(m: re.Match[str]) -> str:
-    pct, dec, hexa, name, u4, x2 = m.groups()
+    pct, dec, hexa, name, u4, x2, json_char = m.groups()
+    if json_char is not None:
+        return _JSON_CHARS.get(json_char, json_char)
     if name is not None:
         return _NAMED[name.lower()]
     code = int(dec) if dec is not None else int(pct or hexa or u4 or x2, 16)
@@ -95,6 +103,17 @@ def _with_context(text: str, left: int, done: int) -> int:
     return start
 
 
+def _with_context_after(text: str, right: int) -> int:
+    """End of the decoded window: the token and the words up to CONTEXT characters after it, so
+    a value of several words that starts in the token keeps its other words (`Am\\u00e9lie
+    Poulain`, `I\\u2019m Rahul`, `Court\\nJohnsonfurt, NE 80119`)."""
+    end = min(len(text), right + _CONTEXT)
+    if end < len(text) and not text[end].isspace():
+        cut = max(text.rfind(" ", right, end), text.rfind("\n", right, end))
+        end = cut if cut > right else right
+    return end
+
+
 def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
     spans: list[Span] = []
     done = 0  # tokens never reach back before the end of the last one decoded
@@ -109,14 +128,13 @@ def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
             left -= 1
         left = _with_context(text, left, done)
         m = _WS.search(text, pos)
-        right = min(m.start() if m else len(text), pos + _MAX_TOKEN)
+        right = _with_context_after(text, min(m.start() if m else len(text), pos + _MAX_TOKEN))
         decoded = Decoded(text[left:right])
         for s in scan(decoded.text):
             a, b = decoded.source(s.start)[0], decoded.source(s.end - 1)[1]
-            if b - a != s.end - s.start:
-                norm = s.norm or decoded.text[s.start : s.end]
-                outer = -1 if s.outer_start < 0 else left + decoded.source(s.outer_start)[0]
-                spans.append(Span(s.type, left + a, left + b, s.kind, norm, outer))
+            norm = s.norm or decoded.text[s.start : s.end]
+            outer = -1 if s.outer_start < 0 else left + decoded.source(s.outer_start)[0]
+            spans.append(Span(s.type, left + a, left + b, s.kind, norm, outer))
         done = right
         first = _FIRST.search(text, right)
     return spans

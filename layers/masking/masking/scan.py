@@ -43,14 +43,26 @@ def raw_spans(text: str, detectors: Iterable[Detector]) -> list[Span]:
     return out
 
 
-def detect(text: str, detectors: tuple[Detector, ...]) -> list[Span]:
+# Escapes inside escapes: a JSON string holding a value that was itself escaped (tool-call
+# arguments are JSON text inside JSON: `"jane\\u0040…"`, `{\\\"password\\\":…}`) takes
+# one level per encoding. Three levels cover an escaped value in a string literal inside JSON
+# (the caller escaped it, then json.dumps twice); each level decodes only
+# the tokens that hold an escape, a shorter text each time.
+_ESCAPE_DEPTH: Final = 3
+
+
+def detect(text: str, detectors: tuple[Detector, ...], depth: int = _ESCAPE_DEPTH) -> list[Span]:
     """Findings on the normalised shadow of `text`, escaped forms included, in the
-    original's positions; overlaps kept."""
+    original's positions; overlaps kept. Decoded text is normalised again (a JSON escape such
+    as `\\uff20` or `\\u00a0` decodes to a fullwidth `@` or a no-break space) and, down to
+    `depth`, decoded again."""
     shadow = Shadow(text)
     folded = shadow.text
     spans = raw_spans(folded, detectors)
-    if has_escape(folded):
-        spans.extend(find_encoded(folded, lambda decoded: raw_spans(decoded, detectors)))
+    if depth > 0 and has_escape(folded):
+        direct = {(s.type, s.start, s.end) for s in spans}
+        decoded = find_encoded(folded, lambda text: detect(text, detectors, depth - 1))
+        spans.extend(s for s in decoded if (s.type, s.start, s.end) not in direct)
     if folded is text:
         return spans
     return [shadow.to_original(span) for span in spans]

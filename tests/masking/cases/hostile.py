@@ -30,6 +30,12 @@ HOSTILE = {
     "whitespace": " " * SIZE,
     "entities": "&#65;" * (SIZE // 5),
     "backslash_escapes": "\\u0041\\x41" * (SIZE // 10),
+    # escapes inside escapes (read three levels deep)
+    "nested_escapes": "%25" + "25" * (SIZE // 2 - 2),
+    "double_escapes": "\\\\u0041\\\\\\\\u0040" * (SIZE // 16),
+    # the phone separators that must use one separator throughout a window
+    "slashed_digits": "12/25/2024 " * (SIZE // 11),
+    "spaced_dashes": "2015 - 2019 - " * (SIZE // 14),
     "spelled_at": "a at b dot " * (SIZE // 11),
     "spaced_at": "a.b @ c . " * (SIZE // 10),
     "dotted_digits": "4111.1111." * (SIZE // 10),

@@ -32,6 +32,24 @@ POSITIVE = [
     # a phone number next to a longer digit run or a card number
     ("call 415-555-2671 4111111111111111", "PHONE", "", "415-555-2671"),
     ("+1 415 555 2671 4111 1111 1111 1111", "PHONE", "", "+1 415 555 2671"),
+    # slashes, underscores and spaced dashes between the groups (the same one throughout)
+    ("call 415/555/2671 now", "PHONE", "", "415/555/2671"),
+    ("call 415 / 555 / 2671 now", "PHONE", "", "415 / 555 / 2671"),
+    ("call 415 - 555 - 2671 now", "PHONE", "", "415 - 555 - 2671"),
+    ("call 415_555_2671 now", "PHONE", "", "415_555_2671"),
+    ("contact_415_555_2671", "PHONE", "", "415_555_2671"),
+    ("tel:415/555/2671", "PHONE", "", "415/555/2671"),
+    ("| Jane | 415/555/2671 |", "PHONE", "", "415/555/2671"),
+    ("Jane,415 - 555 - 2671,NY", "PHONE", "", "415 - 555 - 2671"),
+    ('{"phone": "415_555_2671"}', "PHONE", "", "415_555_2671"),
+    ("call 415\u00a0-\u00a0555\u00a0-\u00a02671 now", "PHONE", "", "415\u00a0-\u00a0555\u00a0-\u00a02671"),
+    (
+        "call \uff14\uff11\uff15/\uff15\uff15\uff15/\uff12\uff16\uff17\uff11 now",
+        "PHONE",
+        "",
+        "\uff14\uff11\uff15/\uff15\uff15\uff15/\uff12\uff16\uff17\uff11",
+    ),
+    ("from 2015 - 2019: 415 - 555 - 2671", "PHONE", "", "415 - 555 - 2671"),
 ]
 NEGATIVE = [
     ("released on 2024-01-15 at 10:30", "date and time"),
@@ -41,4 +59,20 @@ NEGATIVE = [
     ("the value 3.14159265358979", "decimal"),
     ("pi and e: 3.14159 2.71828", "two decimals"),
     ("lat 37.7749, lon -122.4194", "coordinates"),
+    # hard negatives for the slash, underscore and spaced-dash separators
+    ("due 12/25/2024 at noon", "US date"),
+    ("due 2024/12/25 at noon", "ISO-ish date"),
+    ("due 25/12/2024 10:30", "date beside a time"),
+    ("between 12/25/2024 and 01/05/2025", "two dates"),
+    ("dates 12/25/2024 01/05/2025 03/04/2023 07/08/2022", "a list of dates"),
+    ("worked there 2015 - 2019", "year range"),
+    ("from 2015 - 2019 and 2020 - 2024", "two year ranges"),
+    ("1990 - 2000 - 2010 - 2020", "a run of years"),
+    ("mix 3/4 cup, 1/2 tsp, 2/3 jar", "fractions"),
+    ("scores 21/15 18/21 21/19 25/23", "set scores"),
+    ("macOS 10.15.7 and Python 3.12.1", "version strings"),
+    ("backup_2024_12_25_1030.tar", "a dated file name"),
+    ("build_2024_12_25", "a dated identifier"),
+    ("pages 415 - 555", "a page range"),
+    ("see /api/v1/2024/12/25", "a dated path"),
 ]

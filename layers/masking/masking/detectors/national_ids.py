@@ -92,19 +92,23 @@ def _rule(
 
 
 _D3 = r"\d{3}"
+# Between the groups of an identifier people write in groups: a blank, a dot or a dash, as they
+# come ("HX 77 21 47 D", "HX-77-21-47-D", "4109.0483.5175"). The checksum and, for most of these
+# rows, the context word keep ordinary dotted or dashed numbers out.
+_S = r"[ .-]?"
 RULES: Final[tuple[IdRule, ...]] = (
     # United Kingdom
     _rule(
         "uk_nino",
         "uk",
-        r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]",
+        rf"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]{_S}\d{{2}}{_S}\d{{2}}{_S}\d{{2}}{_S}[A-D]",
         _nino_ok,
         ("national insurance", "ni number", "ni no", "nino", "nin", "insurance number"),
     ),
     _rule(
         "uk_nhs_number",
         "uk",
-        rf"{_D3}[ -]?{_D3}[ -]?\d{{4}}",
+        rf"{_D3}{_S}{_D3}{_S}\d{{4}}",
         _stdnum("gb.nhs"),
         ("nhs", "health service", "patient number", "chi number"),
     ),
@@ -112,7 +116,7 @@ RULES: Final[tuple[IdRule, ...]] = (
     _rule(
         "de_steuer_id",
         "de",
-        r"\d{2} ?\d{3} ?\d{3} ?\d{3}",
+        rf"\d{{2}}{_S}{_D3}{_S}{_D3}{_S}{_D3}",
         _stdnum("de.idnr"),
         (
             "steuer",
@@ -153,7 +157,7 @@ RULES: Final[tuple[IdRule, ...]] = (
     _rule(
         "nl_bsn",
         "nl",
-        r"\d{4}\.?\d{2}\.?\d{3}|\d{9}",
+        rf"\d{{4}}{_S}\d{{2}}{_S}\d{{3}}|\d{{9}}",
         _stdnum("nl.bsn"),
         ("bsn", "burgerservicenummer", "sofinummer", "citizen service number"),
     ),
@@ -161,18 +165,18 @@ RULES: Final[tuple[IdRule, ...]] = (
     _rule(
         "ca_sin",
         "ca",
-        rf"{_D3}[ -]?{_D3}[ -]?{_D3}",
+        rf"{_D3}{_S}{_D3}{_S}{_D3}",
         _stdnum("ca.sin"),
         ("sin", "social insurance", "assurance sociale", "nas"),
     ),
     # Australia
-    _rule("au_tfn", "au", rf"{_D3} ?{_D3} ?\d{{2,3}}", _stdnum("au.tfn"), ("tfn", "tax file number")),
+    _rule("au_tfn", "au", rf"{_D3}{_S}{_D3}{_S}\d{{2,3}}", _stdnum("au.tfn"), ("tfn", "tax file number")),
     _rule("au_medicare", "au", r"\d{4} ?\d{5} ?\d(?:[ /-]?\d)?", _medicare_ok, ("medicare",)),
     # India
     _rule(
         "in_aadhaar",
         "in",
-        r"[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}",
+        rf"[2-9]\d{{3}}{_S}\d{{4}}{_S}\d{{4}}",
         _stdnum("in_.aadhaar"),
         ("aadhaar", "aadhar", "uid", "uidai", "आधार"),
     ),

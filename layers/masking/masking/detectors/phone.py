@@ -29,9 +29,18 @@ _GROUP = r"\(?+\d{1,15}+(?!(?!(?:[xX]|[eE]xt\.?)\d)[^\W_])\)?+"
 # The leading look-ahead names every character a candidate can start with (what follows only
 # re-checks it): it lets the search skip the letters of prose in C instead of trying the
 # pattern at each of them, half the detector's cost on prose.
+# Between groups: one space, dot, dash, slash or underscore, or a dash or slash with a blank on
+# each side ("415 - 555 - 2671"). The last three also separate dates (12/25/2024), year ranges
+# (2015 - 2019) and identifiers (file_2024_12_25), so a window holding one of them must use that
+# same separator between all its groups (`_uniform`): a date beside a time never reads as one.
+_SEP: Final = r"(?: [-/] |[ ./_-])"
 _CANDIDATE: Final = re.compile(
-    rf"(?=[\d+(])(?<![0-9+])\+?+{_GROUP}(?:(?:[ .-]|(?<=\))|(?=\()){_GROUP}){{0,23}}+(?![0-9])"
+    rf"(?=[\d+(])(?<![0-9+])\+?+{_GROUP}(?:(?:{_SEP}|(?<=\))|(?=\()){_GROUP}){{0,23}}+(?![0-9])"
 )
+# Separators a window may hold only if it holds no other (see `_SEP`).
+_STRICT_SEPS: Final = frozenset({"/", "_", " - ", " / "})
+# phonenumbers reads neither a slash nor an underscore as a separator.
+_AS_DASH: Final = str.maketrans("/_", "--")
 # A token with exactly one dot between digits is a decimal number ("3.14159"), never part of a
 # phone number: dotted phone formats have two dots or more ("415.555.2671").
 _DECIMAL: Final = re.compile(r"(?<![\d.])\(?\d+\.\d+\)?(?![\d.])")
@@ -83,6 +92,34 @@ def _closes_first(raw: str) -> bool:
         if ch in "()":
             return ch == ")"
     return False
+
+
+def _uniform(seps: list[str]) -> bool:
+    """A window whose separators include a strict one (slash, underscore, spaced dash) uses
+    that one throughout: "415/555/2671", never "25/12/2024 10" (a date and an hour)."""
+    return not _STRICT_SEPS.intersection(seps) or len(set(seps)) == 1
+
+
+def _year(group: str) -> bool:
+    return len(group) == 4 and 1900 <= int(group) <= 2099
+
+
+def _day_month(a: str, b: str) -> bool:
+    return (
+        len(a) <= 2 and len(b) <= 2 and 1 <= int(a) <= 31 and 1 <= int(b) <= 31 and min(int(a), int(b)) <= 12
+    )
+
+
+def _calendar(groups: list[str]) -> bool:
+    """Does a window read as a date (day, month and a year in either order, then perhaps a
+    time: "25/12/2024", "2024_12_25_1030") or as a range of years ("2015 - 2019")? With more
+    regions than the US, eight digits can be a valid number, so the shape decides."""
+    if len(groups) == 2:
+        return _year(groups[0]) and _year(groups[1])
+    if len(groups) < 3:
+        return False
+    a, b, c = groups[:3]
+    return (_day_month(a, b) and _year(c)) or (_year(a) and _day_month(b, c))
 
 
 class PhoneDetector:
@@ -182,6 +219,8 @@ class PhoneDetector:
         counts = [0]
         for x, y in groups:
             counts.append(counts[-1] + sum(ch.isdigit() for ch in cand[x:y]))
+        seps = [cand[groups[i][1] : groups[i + 1][0]] for i in range(len(groups) - 1)]
+        digit_groups = [_digits(cand[x:y]) for x, y in groups]
         found: list[tuple[int, int, str]] = []
         taken: list[tuple[int, int]] = []
         budget = _PARSE_BUDGET
@@ -189,6 +228,8 @@ class PhoneDetector:
         for size in range(min(n, _MAX_WINDOW_GROUPS), 0, -1):
             for i in range(n - size + 1):
                 if not _MIN_DIGITS <= counts[i + size] - counts[i] <= _MAX_DIGITS:
+                    continue
+                if not _uniform(seps[i : i + size - 1]) or _calendar(digit_groups[i : i + size]):
                     continue
                 a, b = groups[i][0], groups[i + size - 1][1]
                 if decimals and any(a < y and x < b for x, y in decimals):
@@ -205,7 +246,7 @@ class PhoneDetector:
                     continue
                 if sub not in self._memo:
                     budget -= 1
-                e164 = self._validate(sub)
+                e164 = self._validate(sub.translate(_AS_DASH))
                 if e164 is not None:
                     taken.append((a, b))
                     found.append((a, b, e164))
