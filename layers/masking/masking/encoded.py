@@ -25,6 +25,7 @@ from masking.types import Span
 _MAX_TOKEN: Final = 4096
 _CONTEXT: Final = 48
 _WS: Final = re.compile(r"\s")
+_UP_TO_LAST_WS: Final = re.compile(r".*\s", re.DOTALL)
 # Named references of the characters values and link syntax are written with (matched in any
 # ASCII case: a browser forgives `&COLON;` in a URL; Unicode's case folding would also take
 # `&\u017fol;` for `&sol;`, a name not in the table); the rest of HTML's 2,000 names spell letters.
@@ -109,8 +110,8 @@ def _with_context_after(text: str, right: int) -> int:
     Poulain`, `I\\u2019m Rahul`, `Court\\nJohnsonfurt, NE 80119`)."""
     end = min(len(text), right + _CONTEXT)
     if end < len(text) and not text[end].isspace():
-        cut = max(text.rfind(" ", right, end), text.rfind("\n", right, end))
-        end = cut if cut > right else right
+        words = _UP_TO_LAST_WS.match(text, right, end)  # whole words only, as before the token
+        end = words.end() - 1 if words is not None and words.end() - 1 > right else right
     return end
 
 
