@@ -484,6 +484,10 @@ SECOND_HUNT = [
         "IBAN",
     ),
     ("pay GB82\u00a0\uff37\uff25\uff33\uff34\u00a01234\u00a05698\u00a07654\u00a032 now", "GB82\u00a0\uff37\uff25\uff33\uff34\u00a01234\u00a05698\u00a07654\u00a032", "IBAN"),
+    # ... or in lower case, ASCII or fullwidth: an ordinary word to the guard, after the digits
+    ("iban gb82 west 1234 5698 7654 32 ok", "gb82 west 1234 5698 7654 32", "IBAN"),
+    ("to NL91\tabna\t0417\t1643\t00, thanks", "NL91\tabna\t0417\t1643\t00", "IBAN"),
+    ("iban GB82\u00a0\uff57\uff45\uff53\uff54\u00a01234\u00a05698\u00a07654\u00a032 ok", "GB82\u00a0\uff57\uff45\uff53\uff54\u00a01234\u00a05698\u00a07654\u00a032", "IBAN"),
     # characters that render as a blank or as nothing but are letters, symbols or controls to
     # Unicode: the Hangul fillers, the braille blank, C1 controls
     ("card 4111\u31641111\u31641111\u31641111 ok", "4111\u31641111\u31641111\u31641111", "CREDIT_CARD"),

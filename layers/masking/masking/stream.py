@@ -89,6 +89,7 @@ _KEYWORD_FIRST: Final = rf"(?i:{_KEYWORD_FIRST_LOWER})"
 # (`ResponseGuard._inert_end`) leave that test out of every word: about half its cost on prose.
 _KEYWORD_LOWERED: Final = re.compile(rf"(?={_KEYWORD_FIRST_LOWER})(?:{_KEYWORDS})")
 _SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
+_DIGIT: Final = re.compile(r"\d")
 # The letters beyond ASCII that the detectors read as an ASCII capital, or not at all
 # (`masking.normalise`: fullwidth and mathematical capitals, Roman numerals, ligatures such as
 # U+0132, the Hangul fillers): a word of them and ASCII capitals may be a short all-caps group
@@ -271,6 +272,7 @@ class ResponseGuard:
                 and buf.rfind("-----BEGIN", s, start) == -1
                 and (self._cue is None or self._cue.search(buf, max(0, start - CONTEXT), start) is None)
                 and not self._held(s, start)
+                and not self._follows_digits(s, start)
             ):
                 end = self._inert_end(self._inert_run, start)
                 if end is not None and "-----BEGIN" not in buf[start:end]:
@@ -375,6 +377,21 @@ class ResponseGuard:
         ones (an `@`: a name spelt by the address), so that no cut may be merged across?"""
         return any(self._buf.find(h, s, c) != -1 for h in self.config.cut_holds)
 
+    def _follows_digits(self, s: int, pos: int) -> bool:
+        """Does the token before the blank run that ends at `pos` (within the piece) hold a
+        digit? A value that starts with digits may go on in ordinary words (`gb82 west 1234 …`,
+        an IBAN's letter group in lower case), so no cut after such a word is taken unasked."""
+        buf = self._buf
+        end = pos
+        while end > s and buf[end - 1].isspace():
+            end -= 1
+        start = end
+        while start > s and not buf[start - 1].isspace() and end - start < LOOKAROUND:
+            start -= 1
+        if _DIGIT.search(buf, start, end) is None:
+            return False
+        return _PLACEHOLDER_TOKEN.fullmatch(buf, start, end) is None  # a placeholder ends its value
+
     def _lower_word(self, token: str) -> bool:
         """An ordinary lower-case word, not one that joins the words of a value (`van`, `de`)."""
         return lower_start(token) and _EDGE_PUNCT.sub("", token).lower() not in self.config.joiners
@@ -430,6 +447,7 @@ class ResponseGuard:
             and buf[c] not in _OPENERS
             and not _JOINED.match(buf, c)
             and free
+            and not self._follows_digits(s, q)
             and (not lower_only or self._lower_pair(before, buf[c : c + 2]))
         ):
             # (A bracket after the blank may open the `(at)` of a spelled-out address that
@@ -443,12 +461,14 @@ class ResponseGuard:
             self.config.soft_cuts
             and _inert(after.group(0))
             and not _ASSIGNISH.search(before)
+            and not _DIGIT.search(before)
             and free
             and (not lower_only or self._lower_word(after.group(0)))
         ):
             # Only a keyword or an `=`/`:` can tie a word-only value to what precedes it (and,
             # when names or addresses are on, only a capitalised word or a joiner such as `van`
-            # can continue one).
+            # can continue one); a value that began with digits can go on in words (an IBAN's
+            # letter group in lower case), so a blank after digits is always asked.
             return _HARD
         if len(buf) < c + LOOKAROUND:
             return None
