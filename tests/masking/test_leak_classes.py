@@ -484,6 +484,9 @@ SECOND_HUNT = [
         "IBAN",
     ),
     ("pay GB82\u00a0\uff37\uff25\uff33\uff34\u00a01234\u00a05698\u00a07654\u00a032 now", "GB82\u00a0\uff37\uff25\uff33\uff34\u00a01234\u00a05698\u00a07654\u00a032", "IBAN"),
+    # a phone number's slashes written as the division or fraction slash, which render as one
+    ("call 415\u2215555\u22152671 now", "415\u2215555\u22152671", "PHONE"),
+    ("call 415\u2044555\u20442671, thanks", "415\u2044555\u20442671", "PHONE"),
     # ... or in lower case, ASCII or fullwidth: an ordinary word to the guard, after the digits
     ("iban gb82 west 1234 5698 7654 32 ok", "gb82 west 1234 5698 7654 32", "IBAN"),
     ("to NL91\tabna\t0417\t1643\t00, thanks", "NL91\tabna\t0417\t1643\t00", "IBAN"),

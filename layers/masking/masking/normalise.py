@@ -7,6 +7,7 @@ Folded in the shadow:
   numero sign, ligatures;
 - decimal digits of every script to ASCII (`٤١١١`);
 - dashes (U+2010-2015, U+2212, fullwidth) to `-`;
+- the fraction, division and big solidus (U+2044, U+2215, U+29F8), which render as a slash, to `/`;
 - ideographic full stops (U+3002, U+FF61), which IDNA reads as the dots of a domain, to `.`;
 - middle dots and bullets (U+00B7, U+2022, U+2027, U+2219, U+30FB), which people and obfuscators
   put where a dot goes (`jane\u00b7roe@example\u00b7com`, `4111\u30fb1111\u30fb…`), to `.`;
@@ -54,6 +55,7 @@ _NEWLINES: Final = frozenset("\x85\u2028\u2029")
 _BLANKS: Final = re.compile(" {2,}")
 _DASHES: Final = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
 _DOTS: Final = frozenset("\u3002\uff61\u00b7\u0387\u2022\u2027\u2219\u30fb\uff65")
+_SLASHES: Final = frozenset("\u2044\u2215\u29f8")  # fraction, division and big solidus
 # Rendered as a blank, but not white space to Unicode.
 _BLANK_SYMBOLS: Final = frozenset("\u2800")
 # Default-ignorable code points that are not format or combining characters: the Hangul
@@ -83,6 +85,8 @@ def fold(ch: str) -> str:
         return "-"
     if ch in _DOTS:
         return "."
+    if ch in _SLASHES:
+        return "/"
     if category == "Nd":
         return str(unicodedata.decimal(ch))
     compatible = unicodedata.normalize("NFKC", ch)
