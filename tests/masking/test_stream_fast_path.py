@@ -100,6 +100,25 @@ def test_the_run_ends_where_the_per_word_keyword_test_ends_it(tokens: list[tuple
         assert guard._inert_end(_GATED, start) == (expected and expected.end()), (text, start)
 
 
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_ASCII_WORDS + _BEYOND_ASCII), st.sampled_from(["", " ", "  ", "\n", "\u00a0"])
+        ),
+        max_size=12,
+    )
+)
+def test_past_the_last_complete_blank_the_fast_path_cannot_match(tokens: list[tuple[str, str]]) -> None:
+    """`_advance` skips the fast path from the position after the last blank that has text after
+    it (a stream chunk's unfinished last word): no run may start there."""
+    text = "".join(word + blank for word, blank in tokens)
+    last = guard_stream._LAST_BLANK.match(text)
+    words_end = last.end() if last is not None else 0
+    assert all(not text[i].isspace() for i in range(words_end, len(text.rstrip())))
+    for start in range(words_end, len(text) + 1):
+        assert _GATED.match(text, start) is None, (text, start)
+
+
 @pytest.mark.parametrize(
     "text",
     [

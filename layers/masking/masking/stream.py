@@ -61,6 +61,7 @@ LONG_TOKEN_BOUND: Final = 8192
 LONG_TAIL: Final = 256
 
 _WS_RUN: Final = re.compile(r"\s+")
+_LAST_BLANK: Final = re.compile(r".*\s(?=\S)", re.DOTALL)
 _PLAIN: Final = re.compile(r"(?:[^\W\d_]|[\s,.;!?'\"()])*+")
 _INERT: Final = re.compile(r"[\"'(]?+[^\W\d_]++(?:['\u2019-][^\W\d_]++)*+[,.;!?'\")\]]*+")
 _PLACEHOLDER_TOKEN: Final = re.compile(NUMBERED.pattern + r"[,.;:!?'\")\]]*+")
@@ -264,11 +265,17 @@ class ResponseGuard:
     def _advance(self) -> None:
         buf = self._buf
         n = len(buf)
+        # The fast path matches a word only with the blank run after it and a character beyond:
+        # from `words_end` on, it cannot match (a stream's every chunk ends in such a word, so
+        # this saves a failing attempt, and the tests before it, once per chunk).
+        last = _LAST_BLANK.match(buf)
+        words_end = last.end() if last is not None else 0
         while True:
             s = self._cut
             start = max(self._ptr, s)
             if (
                 self._inert_run is not None
+                and start < words_end
                 and buf.rfind("-----BEGIN", s, start) == -1
                 and (self._cue is None or self._cue.search(buf, max(0, start - CONTEXT), start) is None)
                 and not self._held(s, start)
@@ -375,7 +382,8 @@ class ResponseGuard:
     def _held(self, s: int, c: int) -> bool:
         """Does the piece so far hold text after which a detector ties later words to earlier
         ones (an `@`: a name spelt by the address), so that no cut may be merged across?"""
-        return any(self._buf.find(h, s, c) != -1 for h in self.config.cut_holds)
+        holds = self.config.cut_holds
+        return bool(holds) and any(self._buf.find(h, s, c) != -1 for h in holds)
 
     def _follows_digits(self, s: int, pos: int) -> bool:
         """Does the token before the blank run that ends at `pos` (within the piece) hold a
@@ -385,6 +393,8 @@ class ResponseGuard:
         end = pos
         while end > s and buf[end - 1].isspace():
             end -= 1
+        if _DIGIT.search(buf, max(s, end - LOOKAROUND), end) is None:
+            return False  # the token is within these characters (the usual answer, found in C)
         start = end
         while start > s and not buf[start - 1].isspace() and end - start < LOOKAROUND:
             start -= 1
