@@ -54,7 +54,9 @@ def _unquote(value: str) -> tuple[str, bool]:
 
 def _assigned(m: re.Match[str], value: str) -> bool:
     """Quoted: any non-template value with a digit, symbol or capital. Unquoted: 8+ characters
-    with letters and digits. Never a path, a cursor name, or a word in a sentence."""
+    with letters and digits; after a password's own name (`password`, `pwd`, `DB_PASS`), 6+
+    characters with a digit or a symbol (`password: hunter2`, `PIN`-like `pwd=123456`), since
+    people's passwords are short. Never a path, a cursor name, or a word in a sentence."""
     prefix = _identifier_before(m)
     if prefix and _NOT_SECRET_NAME.search(prefix) is not None:
         return False
@@ -63,9 +65,11 @@ def _assigned(m: re.Match[str], value: str) -> bool:
         return False
     if quoted:
         return inner != inner.lower() or not inner.isalpha()
+    keyword = m.group(1).lower()
+    if keyword in _PASSWORD_NAMES:
+        return any(c.isdigit() for c in inner) or _SYMBOL.search(inner) is not None
     if len(inner) < 8 or not has_digit_and_letter(inner):
         return False
-    keyword = m.group(1).lower()
     standalone = not prefix and keyword in ("secret", "token", "key")
     # "secret: SantaClaus2024 party": a bare word, a colon and more words is a sentence.
     return not (standalone and _PROSE_AFTER.match(m.string, m.end()) is not None)
@@ -104,6 +108,8 @@ _NAMES: Final = tuple(
         reverse=True,
     )
 )  # fmt: skip
+# The names of a person's password (short values count after these; `pass` and `pw` as a last word).
+_PASSWORD_NAMES: Final = frozenset({"password", "passwd", "passphrase", "passcode", "pwd", "pass", "pw"})
 # "the api key is …": the names a sentence gives a secret for.
 _STATED: Final = tuple(
     sorted(
