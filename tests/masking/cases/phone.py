@@ -50,12 +50,24 @@ POSITIVE = [
         "\uff14\uff11\uff15/\uff15\uff15\uff15/\uff12\uff16\uff17\uff11",
     ),
     ("from 2015 - 2019: 415 - 555 - 2671", "PHONE", "", "415 - 555 - 2671"),
+    # Written the North American way, a number is one whether or not its area code or exchange is
+    # assigned: the 555 numbers of films and test data, the "123-456-7890" of forms.
+    ("call me at 555-123-4567 today", "PHONE", "", "555-123-4567"),
+    ("call (555) 123-4567", "PHONE", "", "(555) 123-4567"),
+    ("fax 555.123.4567", "PHONE", "", "555.123.4567"),
+    ("cell 555 123 4567.", "PHONE", "", "555 123 4567"),
+    ("dial 1-555-123-4567", "PHONE", "", "1-555-123-4567"),
+    ("dial +1 (555) 555-5555", "PHONE", "", "+1 (555) 555-5555"),
+    ("call 123-456-7890", "PHONE", "", "123-456-7890"),
+    ("phone,555-867-5309,email", "PHONE", "", "555-867-5309"),
 ]
 NEGATIVE = [
     ("released on 2024-01-15 at 10:30", "date and time"),
     ("order 12345 shipped", "too short"),
     ("timestamp 1700000000123", "not a valid number"),
-    ("call 123-456-7890", "US area codes cannot start with 1"),
+    ("timestamp 1234567890", "ten digits without the North American grouping"),
+    ("ISBN 978-0-306-40615-7", "an ISBN"),
+    ("call 555-123.4567", "two separators: not the North American way"),
     ("the value 3.14159265358979", "decimal"),
     ("pi and e: 3.14159 2.71828", "two decimals"),
     ("lat 37.7749, lon -122.4194", "coordinates"),

@@ -122,9 +122,20 @@ def _calendar(groups: list[str]) -> bool:
     return (_day_month(a, b) and _year(c)) or (_year(a) and _day_month(b, c))
 
 
+# A number written the North American way: three, three and four digits ("555-123-4567",
+# "(555) 123-4567", "+1 555.123.4567"). Such a number is a phone number to every reader even
+# when its area code or exchange is not assigned (the 555 numbers of films and test data,
+# "123-456-7890"), so with a North American region it is one whether or not phonenumbers
+# knows it; the shape alone (separators between all three groups) keeps other digit runs out.
+_NANP_SHAPE: Final = re.compile(
+    r"(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}(?P<sep>[ .-]))\d{3}(?(sep)(?P=sep)|[ .-])\d{4}"
+)
+
+
 class PhoneDetector:
     def __init__(self, regions: tuple[str, ...] = ("US",)) -> None:
         self.regions = tuple(r.upper() for r in regions) or ("US",)
+        self._nanp: bool | None = None
         self._lengths: frozenset[int] | None = None
         self._memo: dict[str, str | None] = {}
         self._window_memo: dict[str, list[tuple[int, int, str]]] = {}
@@ -145,6 +156,14 @@ class PhoneDetector:
                     lengths.update(n + p for p in prefixes)
             self._lengths = frozenset(lengths) or frozenset(range(_MIN_DIGITS, _MAX_DIGITS + 1))
         return self._lengths
+
+    def _north_american(self) -> bool:
+        """Is a region of the North American Numbering Plan (country code 1) configured?"""
+        if self._nanp is None:
+            import phonenumbers
+
+            self._nanp = any(phonenumbers.country_code_for_region(r) == 1 for r in self.regions)
+        return self._nanp
 
     def _plausible(self, candidate: str) -> bool:
         count = len(_digits(candidate))
@@ -168,6 +187,12 @@ class PhoneDetector:
             if phonenumbers.is_valid_number(number):
                 result = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
                 break
+        if (
+            result is None
+            and _NANP_SHAPE.fullmatch(candidate) is not None
+            and (candidate.startswith("+1") or self._north_american())
+        ):
+            result = "+1" + _digits(candidate)[-10:]
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
         self._memo[candidate] = result
