@@ -10,6 +10,11 @@ POSITIVE = [
     ("test 123-45-6789", "SSN", "", "123-45-6789"),
     ("mixed 536-22 1234", "SSN", "", "536-22 1234"),
     ("dotted 536.22.1234", "SSN", "", "536.22.1234"),
+    # Unseparated after a label: specimens and 9xx areas too, since the label says what it is.
+    ("SSN 123456789", "SSN", "", "123456789"),
+    ("My SSN is 123456789.", "SSN", "", "123456789"),
+    ("social security number: 078051120", "SSN", "", "078051120"),
+    ("ssn=912345678", "SSN", "", "912345678"),
 ]
 NEGATIVE = [
     ("000-12-3456", "area 000"),
@@ -21,4 +26,6 @@ NEGATIVE = [
     ("123456789", "unseparated: a counting sequence"),
     ("536-221234", "one separator only"),
     ("1536221234", "ten digits"),
+    ("SSNs 123456789", "a longer word is no label"),
+    ("ssn 000123456", "a label does not make area 000 issued"),
 ]
