@@ -228,6 +228,14 @@ POSITIVE = [
     ("SMTP_PASS=mail!pw", "SECRET", "assigned_secret", "mail!pw"),
     ("passcode: 482913", "SECRET", "assigned_secret", "482913"),
     ("wifi passwd=Caf3Wifi", "SECRET", "assigned_secret", "Caf3Wifi"),
+    # A key's name written as two words.
+    (
+        "Here is my API key: 7f3b9c1e2d4a5f6b8c9d0e1f2a3b4c5d",
+        "SECRET",
+        "assigned_secret",
+        "7f3b9c1e2d4a5f6b8c9d0e1f2a3b4c5d",
+    ),
+    ("Secret key = Zx9kQ2mL4pR7", "SECRET", "assigned_secret", "Zx9kQ2mL4pR7"),
     ('"client_secret": "Zx9!Kq2#Lm4$"', "SECRET", "assigned_secret", "Zx9!Kq2#Lm4$"),
     ("db_password: Tr0ub4dor3", "SECRET", "assigned_secret", "Tr0ub4dor3"),
     ("export GITHUB_TOKEN=tok3nValue99", "SECRET", "assigned_secret", "tok3nValue99"),
@@ -526,6 +534,8 @@ NEGATIVE = [
     ("password: 12:30", "a time"),
     ("password_min_length: 12", "a setting about passwords"),
     ("api_key: hunter2", "short value after a key's name"),
+    ("The API key: see the docs", "words after a key's name"),
+    ("What is an API key: a token that proves who calls", "a definition"),
     ("token = request.headers.get('x-token')", "expression, not literal"),
     ("password = os.environ['DB_PASSWORD']", "env lookup"),
     ('password = "${DB_PASSWORD}"', "template"),

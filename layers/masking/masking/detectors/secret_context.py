@@ -101,7 +101,7 @@ _NAMES: Final = tuple(
         {
             "password", "passwd", "passphrase", "passcode", "pwd", "secret", "token", "credential",
             "credentials",
-            *(f"{w}{sep}key" for w in ("api", "access", "private", "secret", "auth") for sep in "_-"),
+            *(f"{w}{sep}key" for w in ("api", "access", "private", "secret", "auth") for sep in "_- "),
             "apikey", "accesskey", "privatekey", "secretkey", "authkey",
         },
         key=len,
