@@ -4,7 +4,8 @@ upstream split its chunks.
 How: the text is cut into pieces at positions that depend only on the text, never on chunk
 boundaries, and each piece is guarded as a whole (`process_piece`). A cut is a whitespace run
 (waiting for the next non-blank so the run is complete) that no finding can cross:
-- a private-key block opened by `-----BEGIN` and not yet closed blocks every cut (up to 8 KB);
+- a private-key block opened by `-----BEGIN` (or a PuTTY key file's header or `Private-Lines:`)
+  and not yet closed blocks every cut (up to 8 KB);
 - after an "inert" word (letters only, not a key-ish word such as `password` or `Bearer`, not
   a short all-caps group such as an IBAN's `WEST`) nothing multi-word can continue, so the cut
   is immediate; when a detector reads ordinary words as a value, no cut is immediate
@@ -170,7 +171,13 @@ _LOWER: Final = "a-z" + "".join(
 )
 
 
-_PEM_END: Final = re.compile(r"-----END [A-Z0-9 ]{1,40}+-----")
+# Key blocks: what opens one, and what closes it. A PuTTY file's private lines are only a secret
+# under their `Private-Lines:` header, so the file is held whole, as a PEM block is.
+_KEY_BLOCKS: Final = (
+    ("-----BEGIN", re.compile(r"-----END [A-Z0-9 ]{1,40}+-----")),
+    ("PuTTY-User-Key-File-", re.compile(r"Private-MAC: [0-9a-fA-F]{16,128}+")),
+    ("Private-Lines:", re.compile(r"Private-MAC: [0-9a-fA-F]{16,128}+")),
+)
 _KEYLIKE: Final = re.compile(r"[A-Za-z0-9_+/=.%-]")
 _NO, _SOFT, _HARD = 0, 1, 2
 _OPENERS: Final = frozenset("[({<")
@@ -269,13 +276,13 @@ class ResponseGuard:
             start = max(self._ptr, s)
             if (
                 self._inert_run is not None
-                and buf.rfind("-----BEGIN", s, start) == -1
+                and not self._opens_block(s, start)
                 and (self._cue is None or self._cue.search(buf, max(0, start - CONTEXT), start) is None)
                 and not self._held(s, start)
                 and not self._follows_digits(s, start)
             ):
                 end = self._inert_end(self._inert_run, start)
-                if end is not None and "-----BEGIN" not in buf[start:end]:
+                if end is not None and not self._opens_block(start, end):
                     self._cut = self._ptr = end
                     continue
             # Never look further than the largest bound: keeps a long blank-free text linear.
@@ -351,7 +358,7 @@ class ResponseGuard:
 
     def _bound(self, s: int) -> int:
         window = self._buf[s : s + self._holdback]
-        if "-----" in window:
+        if "-----" in window or "PuTTY-User" in window or "Private-Lines:" in window:
             return PEM_BOUND
         if _PLAIN.fullmatch(window) and self.config.soft_cuts and not self.config.lower_cuts_only:
             return self._holdback
@@ -359,6 +366,18 @@ class ResponseGuard:
         # a judged blank is followed by MIN_PIECE characters that are not judged again, so a
         # bound of `stream_holdback` would force a cut through the next name of a signature.
         return TRIGGERED_BOUND
+
+    def _opens_block(self, a: int, b: int) -> bool:
+        """Does buf[a:b] hold the opening of a key block?"""
+        return any(self._buf.find(opener, a, b) != -1 for opener, _ in _KEY_BLOCKS)
+
+    def _open_block(self, s: int, c: int) -> bool:
+        """Is a key block opened in buf[s:c], within PEM_BOUND of c, still open at c?"""
+        for opener, closer in _KEY_BLOCKS:
+            begin = self._buf.rfind(opener, s, c)
+            if begin != -1 and c - begin <= PEM_BOUND and closer.search(self._buf, begin, c) is None:
+                return True
+        return False
 
     def _long_token(self, s: int) -> bool:
         """Does the 512-character window from `s` end in a blank-free run of LONG_TAIL or more?
@@ -414,8 +433,7 @@ class ResponseGuard:
         or at a piece start: pieces may be merged), _HARD (look-ahead decided), or None: need more
         text to know."""
         buf, s = self._buf, self._cut
-        begin = buf.rfind("-----BEGIN", s, c)
-        if begin != -1 and c - begin <= PEM_BOUND and _PEM_END.search(buf, begin, c) is None:
+        if self._open_block(s, c):
             return _NO
         if ws_start == s:
             return _SOFT
