@@ -3,8 +3,9 @@
 
 The candidate pattern is loose but linear: digit groups are possessive and separated by one
 space, underscore, or dot, dash or slash with at most one blank each side (or touch a
-parenthesis), so a digit run is never re-split by backtracking. Numbers written side by side merge into one candidate; contiguous runs of up to six
-of its groups are then tried, longest first. `phonenumbers.parse` costs ~60 us, so a window is
+parenthesis), so a digit run is never re-split by backtracking. Numbers written side by side
+merge into one candidate; contiguous runs of up to six of its groups are then tried, longest
+first. `phonenumbers.parse` costs ~60 us, so a window is
 only parsed when its digit count is possible for the region, results are memoised, and each
 candidate gets a bounded number of parses: past it, the rest of the candidate is masked
 unvalidated (fail safe: over-masking a digit table beats leaking a number). phonenumbers takes
