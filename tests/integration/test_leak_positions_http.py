@@ -1,6 +1,7 @@
 """Leak hunt 3 over HTTP: every place a route carries caller text, with the written forms that
 need more than a plain scan (a client's json.dumps escapes them inside tool-call arguments, the
-new phone separators), and every error path the three routes have, quoting the values.
+new phone separators, spaced dots and dashes among them, the older AWS and Vault key shapes),
+and every error path the three routes have, quoting the values.
 
 Request side: what the fake provider received. Error paths: the caller's error body, the
 gateway's log records, its audit and EMF lines. The positions are the no-leak suite's
@@ -36,11 +37,15 @@ FORMS = [
     ("call 415/555/2671", "2671"),
     ("call 415 - 555 - 2671", "2671"),
     ("call 415_555_2671", "2671"),
+    ("call 415 . 555 . 2671", "2671"),
+    ("call (415) 555 \u2013 2671", "2671"),
 ]
 CREDENTIALS = [
     'log {\\"password\\":\\"hunter2x\\"}',
     "key\u3000sk-" + "proj-Xy7Kp2Lm9Qr4St6Uv8Wx0Za3Bc5De7Fg9Hj1Kl3Mn5Pq7Rs",
     "GOCSPX-" + "1a2B3c4D5e6F7g8H9i0J1k2L3m4N",
+    "vault " + "s." + "Ab3dE5gH7jK9mN1pQ3sT5vW7",
+    "key id A3T" + "X7QNGX7GBMMWZHNPL",
 ]
 POSITIONS = [("chat", name, build) for name, build in FORWARDED.items()]
 POSITIONS += [

@@ -36,6 +36,10 @@ HOSTILE = {
     # the phone separators that must use one separator throughout a window
     "slashed_digits": "12/25/2024 " * (SIZE // 11),
     "spaced_dashes": "2015 - 2019 - " * (SIZE // 14),
+    # spaced dots and dashes mixed with plain spaces (a window may hold both)
+    "spaced_dots": "415 . 555 . " * (SIZE // 12),
+    "mixed_spaced": "(415) 555 - 26 " * (SIZE // 15),
+    "half_spaced": "415 -555- " * (SIZE // 10),
     "spelled_at": "a at b dot " * (SIZE // 11),
     "spaced_at": "a.b @ c . " * (SIZE // 10),
     "dotted_digits": "4111.1111." * (SIZE // 10),

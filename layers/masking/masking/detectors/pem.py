@@ -22,11 +22,16 @@ _HEADER: Final = re.compile(rf"-----BEGIN ({_KIND})-----")
 _FOOTER: Final = re.compile(rf"-----END ({_KIND})-----")
 _BODY: Final = re.compile(r"(?:[A-Za-z0-9+/=:,\-\s]|\\n|\\r){0,8192}+")
 _MIN_BODY: Final = 32
-# PuTTY: from the header through the MAC line, or the private lines of a file cut short.
+# PuTTY: from the header through the MAC line, or the private lines of a file cut short. Lines
+# end in a line break or, inside a JSON string, in its escape (no line of the file holds a `\`).
+_NL: Final = r"(?:\r?\n|\\r\\n|\\n)"
 _PUTTY: Final = re.compile(
-    r"PuTTY-User-Key-File-\d{1,2}: [^\n]{1,64}\n(?:[^\n]{0,256}\n){1,64}?Private-MAC: [0-9a-fA-F]{16,128}+"
+    rf"PuTTY-User-Key-File-\d{{1,2}}: [^\n\\]{{1,64}}{_NL}(?:[^\n\\]{{0,256}}{_NL}){{1,64}}?"
+    r"Private-MAC: [0-9a-fA-F]{16,128}+"
 )
-_PUTTY_PRIVATE: Final = re.compile(r"Private-Lines: \d{1,3}\r?\n(?:[A-Za-z0-9+/=]{4,128}+\r?\n?){1,64}+")
+_PUTTY_PRIVATE: Final = re.compile(
+    rf"Private-Lines: \d{{1,3}}{_NL}(?:[A-Za-z0-9+/=]{{4,128}}+{_NL}?){{1,64}}+"
+)
 
 
 def _kind(label: str) -> str:

@@ -2,9 +2,10 @@
 (numbers written with `+` are validated against their own country).
 
 The candidate pattern is loose but linear: digit groups are possessive and separated by one
-space, dot or dash (or touch a parenthesis), so a digit run is never re-split by
-backtracking. Numbers written side by side merge into one candidate; contiguous runs of up to six
-of its groups are then tried, longest first. `phonenumbers.parse` costs ~60 us, so a window is
+space, underscore, or dot, dash or slash with at most one blank each side (or touch a
+parenthesis), so a digit run is never re-split by backtracking. Numbers written side by side
+merge into one candidate; contiguous runs of up to six of its groups are then tried, longest
+first. `phonenumbers.parse` costs ~60 us, so a window is
 only parsed when its digit count is possible for the region, results are memoised, and each
 candidate gets a bounded number of parses: past it, the rest of the candidate is masked
 unvalidated (fail safe: over-masking a digit table beats leaking a number). phonenumbers takes
@@ -29,16 +30,16 @@ _GROUP = r"\(?+\d{1,15}+(?!(?!(?:[xX]|[eE]xt\.?)\d)[^\W_])\)?+"
 # The leading look-ahead names every character a candidate can start with (what follows only
 # re-checks it): it lets the search skip the letters of prose in C instead of trying the
 # pattern at each of them, half the detector's cost on prose.
-# Between groups: one space, dot, dash, slash or underscore, or a dash or slash with a blank on
-# each side ("415 - 555 - 2671"). The last three also separate dates (12/25/2024), year ranges
-# (2015 - 2019) and identifiers (file_2024_12_25), so a window holding one of them must use that
-# same separator between all its groups (`_uniform`): a date beside a time never reads as one.
-_SEP: Final = r"(?: [-/] |[ ./_-])"
+# Between groups: one space or underscore, or a dash, dot or slash with or without a blank on
+# either side ("415-555-2671", "415 - 555 - 2671", "415 . 555 . 2671", "(415) 555 \u2013 2671"; the
+# normaliser has made every dash `-` and every blank one space). Slashes, underscores and blanks
+# beside a dash or dot also separate dates (12/25/2024), ranges (2015 - 2019) and identifiers
+# (file_2024_12_25), so a window holding one of them obeys `_separators_ok`: a date beside a
+# time never reads as one number.
+_SEP: Final = r"(?: ?[-./] ?|[ _])"
 _CANDIDATE: Final = re.compile(
     rf"(?=[\d+(])(?<![0-9+])\+?+{_GROUP}(?:(?:{_SEP}|(?<=\))|(?=\()){_GROUP}){{0,23}}+(?![0-9])"
 )
-# Separators a window may hold only if it holds no other (see `_SEP`).
-_STRICT_SEPS: Final = frozenset({"/", "_", " - ", " / "})
 # phonenumbers reads neither a slash nor an underscore as a separator.
 _AS_DASH: Final = str.maketrans("/_", "--")
 # A token with exactly one dot between digits is a decimal number ("3.14159"), never part of a
@@ -94,10 +95,40 @@ def _closes_first(raw: str) -> bool:
     return False
 
 
-def _uniform(seps: list[str]) -> bool:
-    """A window whose separators include a strict one (slash, underscore, spaced dash) uses
-    that one throughout: "415/555/2671", never "25/12/2024 10" (a date and an hour)."""
-    return not _STRICT_SEPS.intersection(seps) or len(set(seps)) == 1
+def _spaced(sep: str) -> bool:
+    """A dash, dot or slash with a blank beside it (" - ", "- ", " ."), or any slash or underscore."""
+    return sep.strip() != sep != " " or sep.strip() in ("/", "_")
+
+
+def _separators_ok(seps: list[str], groups: list[str], *, plus: bool) -> bool:
+    """May one window hold these separators (between these digit groups)?
+
+    - Only spaces, dashes and dots, each unspaced: yes, in any mix ("+1 415.555-2671").
+    - A slash or an underscore: the same separator throughout ("415/555/2671", never
+      "25/12/2024 10", a date and an hour).
+    - A dash or dot with a blank beside it: one punctuation character in the whole window,
+      spaced or not, and plain spaces ("(415) 555 \u2013 2671", "+44 20 7946 - 0958", "415 -555-2671",
+      "415. 555. 2671"), the spaces before the first spaced separator: "300 - 400 500" and
+      "21 - 14 28 - 7" are ranges and scores side by side. No two groups of such a window joined
+      by a spaced separator may both be years ("2019 - 2020 55", a range and a count), no three
+      of its groups may read as a date ("01.01.2020 - 31.12.2020"), and it does not start with
+      a list item's number ("1. 212 555 1234": the number is the rest; "+44. 20. …" is a
+      country code, `plus`).
+    """
+    strict = [s for s in seps if _spaced(s)]
+    if not strict:
+        return True
+    marks = {s.strip() for s in seps} - {""}
+    if marks & {"/", "_"}:
+        return len(set(seps)) == 1
+    if seps[0] == ". " and len(groups[0]) <= 2 and not plus:
+        return False
+    if len(marks) != 1 or " " in seps[seps.index(strict[0]) :]:
+        return False
+    for i, sep in enumerate(seps):
+        if _spaced(sep) and _year(groups[i]) and _year(groups[i + 1]):
+            return False
+    return not any(_calendar(groups[i : i + 3]) for i in range(len(groups) - 2))
 
 
 def _year(group: str) -> bool:
@@ -254,7 +285,9 @@ class PhoneDetector:
             for i in range(n - size + 1):
                 if not _MIN_DIGITS <= counts[i + size] - counts[i] <= _MAX_DIGITS:
                     continue
-                if not _uniform(seps[i : i + size - 1]) or _calendar(digit_groups[i : i + size]):
+                window = digit_groups[i : i + size]
+                plus = cand[groups[i][0]] == "+"
+                if not _separators_ok(seps[i : i + size - 1], window, plus=plus) or _calendar(window):
                     continue
                 a, b = groups[i][0], groups[i + size - 1][1]
                 if decimals and any(a < y and x < b for x, y in decimals):

@@ -57,6 +57,8 @@ TOKEN_RULES: Final[tuple[SecretRule, ...]] = (
         lead=r"(?<![A-Za-z0-9])",
         tail=r"(?![A-Za-z0-9])",
     ),
+    # the older `A3T` + one character prefix gitleaks lists
+    token("aws_access_key_id", ("A3T",), r"[A-Z0-9]{17}", lead=r"(?<![A-Za-z0-9])", tail=r"(?![A-Za-z0-9])"),
     token(
         "aws_session_token",
         ("FwoGZXIvYXdz", "IQoJb3JpZ2lu"),
@@ -162,6 +164,16 @@ TOKEN_RULES: Final[tuple[SecretRule, ...]] = (
         offsets=(15,),
     ),
     token("vault_token", ("hvs.", "hvb."), r"[\w-]{24,300}+"),
+    # The service tokens of Vault before 1.10: `s.` and 24 random characters (the prefix alone is
+    # any word's last letter and full stop, so the body must look random).
+    # The pattern opens with its literal `s.` (the boundary before it is checked after), so the
+    # engine skips from one `s.` to the next in C: prose holds one in most sentences ("thanks.").
+    rule(
+        "vault_token",
+        ("s.",),
+        r"s\.(?<![\w-]s\.)[A-Za-z0-9]{24}(?![\w-])",
+        check=random_body,
+    ),
     token("pulumi_access_token", ("pul-",), r"[a-f0-9]{40}"),
     token("sonarqube_token", ("squ_", "sqp_", "sqa_"), r"[a-f0-9]{40}"),
     token("postman_api_key", ("PMAK-",), r"[a-f0-9]{24}-[a-f0-9]{34}", ignore_case=True),
