@@ -1,16 +1,19 @@
 """Escaped values: percent-escapes (`bob%40example.com`, `%2B1%20415…`), HTML character
 references (`bob&#64;example.com`, `&#x40;`, `&commat;`) and backslash escapes (`bob\\u0040…`,
 `\\x40`). Each token (a run without white space) holding one is decoded with the words just
-before it (an assignment's name), the decoded text is scanned, and findings are mapped back onto
-the escaped text.
+before it (an assignment's name) and after it (the rest of a value of several words); tokens
+whose words touch or overlap are decoded as one stretch. The decoded text is scanned, and
+findings are mapped back onto the escaped text.
 
 Why: a value written with its `@`, dots or digits escaped is read by a model as easily as the
 plain one, and pasted URLs, HTML and string literals carry such escapes all the time. The
 findings are all reported, in the escaped text's positions; the caller drops those the direct
 scan made too (an escape anywhere near a value, even as its neighbour or in the evidence before
 it, can hide it from the direct scan, so "covers an escape" is no test).
-Tokens are found by a search for the escape's first character and each is visited once, so
-this stays linear.
+One stretch, not one window per token: in escape-dense text (JSON inside JSON, every token
+holding an escape) per-token windows each took one scan with every detector, and a value that
+began in one window's words and went on past its end was cut in two and found in neither half.
+Escapes are found by one search each, resumed after the stretch so far, so this stays linear.
 """
 
 from __future__ import annotations
@@ -45,7 +48,6 @@ _FORMS: Final = (
     r"|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}"
 )
 _ESCAPE: Final = re.compile(_FORMS + r"|\\[\\/nrt]")
-_FIRST: Final = re.compile(r"[%&\\]")
 # The same, as one group: `split` hands back plain runs and escapes in turn.
 _DECODABLE: Final = re.compile(f"({_ESCAPE.pattern})")
 # JSON's escapes for line breaks and tabs: a JSON document pasted as text, or tool-call arguments,
@@ -139,27 +141,39 @@ def _with_context_after(text: str, right: int) -> int:
     return end
 
 
-def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
-    spans: list[Span] = []
-    done = 0  # tokens never reach back before the end of the last one decoded
-    first = _FIRST.search(text)
-    while first is not None:
-        pos = first.start()
-        if _ESCAPE.match(text, pos) is None:
-            first = _FIRST.search(text, pos + 1)
-            continue
+def _regions(text: str) -> list[tuple[int, int]]:
+    """The stretches of `text` to decode: each token holding an escape with its words either
+    side, one stretch where they touch or overlap. The next escape is looked for after the
+    stretch so far, and a token is read back only to that stretch's end, so each character is
+    read a bounded number of times."""
+    regions: list[tuple[int, int]] = []
+    end = 0
+    escape = _ESCAPE.search(text)
+    while escape is not None:
+        pos = escape.start()
+        blank = _WS.search(text, pos, pos + _MAX_TOKEN)
+        right = _with_context_after(text, blank.start() if blank else min(len(text), pos + _MAX_TOKEN))
         left = pos
-        while left > done and not text[left - 1].isspace() and pos - left < _MAX_TOKEN:
-            left -= 1
-        left = _with_context(text, left, done)
-        m = _WS.search(text, pos)
-        right = _with_context_after(text, min(m.start() if m else len(text), pos + _MAX_TOKEN))
+        if not regions or pos - _CONTEXT > end:
+            while left > end and not text[left - 1].isspace() and pos - left < _MAX_TOKEN:
+                left -= 1
+        if regions and left - _CONTEXT <= end:  # the words before it reach the last stretch
+            regions[-1] = (regions[-1][0], right)
+        else:
+            regions.append((_with_context(text, left, end), right))
+        end = right
+        escape = _ESCAPE.search(text, right)
+    return regions
+
+
+def find_encoded(text: str, scan: Callable[[str], list[Span]]) -> list[Span]:
+    """Findings of `scan` on the decoded stretches of `text`, in `text`'s positions."""
+    spans: list[Span] = []
+    for left, right in _regions(text):
         decoded = Decoded(text[left:right])
         for s in scan(decoded.text):
             a, b = decoded.source(s.start)[0], decoded.source(s.end - 1)[1]
             norm = s.norm or decoded.text[s.start : s.end]
             outer = -1 if s.outer_start < 0 else left + decoded.source(s.outer_start)[0]
             spans.append(Span(s.type, left + a, left + b, s.kind, norm, outer))
-        done = right
-        first = _FIRST.search(text, right)
     return spans
