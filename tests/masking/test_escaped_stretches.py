@@ -137,14 +137,17 @@ def escaped_texts(draw: st.DrawFn) -> str:
     return "".join(p + rng.choice([" ", ", ", "\n", ""]) for p in pieces)
 
 
-def _masked_characters(spans: list[Span]) -> set[int]:
-    return {i for s in resolve(spans) for i in range(s.start, s.end)}
+def _masked_letters_and_digits(text: str, spans: list[Span]) -> set[int]:
+    """What a leak is made of. (Punctuation is not compared: the token decoder left JSON's
+    escaped quote as it stood, and a credential's value then took the backslash of a closing
+    `\\"` along with it.)"""
+    return {i for s in resolve(spans) for i in range(s.start, s.end) if text[i].isalnum()}
 
 
 @given(escaped_texts())
-def test_stretches_mask_every_character_that_token_by_token_decoding_masked(text: str) -> None:
-    before = _masked_characters(_token_by_token(text, CONFIG.detectors))
-    assert before <= _masked_characters(detect(text, CONFIG.detectors)), text
+def test_stretches_mask_every_letter_and_digit_that_token_by_token_decoding_masked(text: str) -> None:
+    before = _masked_letters_and_digits(text, _token_by_token(text, CONFIG.detectors))
+    assert before <= _masked_letters_and_digits(text, detect(text, CONFIG.detectors)), text
 
 
 # --- what the token windows missed -------------------------------------------------------------
@@ -165,19 +168,49 @@ SPLIT_BY_A_WINDOW = [
 ]
 
 
-@pytest.mark.parametrize(("text", "written", "type_"), SPLIT_BY_A_WINDOW)
+# An escaped token in another's words after was decoded only in that window, never with words
+# after it of its own: a value starting in it was cut at the window's end.
+_TWO_CARDS = (  # JSON inside JSON, its blanks written \\u0020
+    r"{\"password\":\\u0020\"4111\\u00201111\\u00201111 1111\",\\u0020\"email\":\\u0020\"4111\\u00201111 1111 1111\"}"
+)
+IN_ANOTHERS_WORDS = [
+    (
+        "card%3A 4111%201111 1111 1111 and then 4111 1111%201111 1111 trailing words",
+        "4111 1111%201111 1111",
+        "CREDIT_CARD",
+    ),
+    ("tel%3A +1%20415 555 2671 or else call +1 212%20555 0147 after hours", "+1 212%20555 0147", "PHONE"),
+    (
+        "iban%3A x and also the account DE89 3704%200044 0532 0130 00 at the bank",
+        "DE89 3704%200044 0532 0130 00",
+        "IBAN",
+    ),
+    (
+        _TWO_CARDS,
+        r"4111\\u00201111\\u00201111 1111",
+        "CREDIT_CARD",
+    ),
+    (
+        _TWO_CARDS,
+        r"4111\\u00201111 1111 1111",
+        "CREDIT_CARD",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "written", "type_"), SPLIT_BY_A_WINDOW + IN_ANOTHERS_WORDS)
 def test_a_value_past_a_window_end_is_found_and_masked(text: str, written: str, type_: str) -> None:
     assert (type_, written) in [(s.type, text[s.start : s.end]) for s in scan(text, CONFIG.detectors)]
     result = protect_request({"messages": [{"role": "user", "content": text}]}, "obfuscate", CONFIG)
     out = result.payload["messages"][0]["content"]
-    assert written not in out and f"[REDACTED_{type_}_1]" in out
+    assert written not in out and f"[REDACTED_{type_}_" in out
 
 
-@pytest.mark.parametrize(("text", "written", "type_"), SPLIT_BY_A_WINDOW)
+@pytest.mark.parametrize(("text", "written", "type_"), SPLIT_BY_A_WINDOW + IN_ANOTHERS_WORDS)
 def test_a_value_past_a_window_end_is_redacted_from_answers(text: str, written: str, type_: str) -> None:
     answer = f"Here is the record: {text} and nothing else that matters."
     whole, redacted = guard_text(answer, Vault(), "obfuscate", CONFIG)
-    assert written not in whole and redacted.get(type_) == 1
+    assert written not in whole and redacted.get(type_, 0) >= 1
     for size in (1, 3, 7, 64):
         guard = ResponseGuard(Vault(), "obfuscate", CONFIG)
         out = "".join(guard.feed(answer[i : i + size]) for i in range(0, len(answer), size))

@@ -143,26 +143,27 @@ def _with_context_after(text: str, right: int) -> int:
 
 def _regions(text: str) -> list[tuple[int, int]]:
     """The stretches of `text` to decode: each token holding an escape with its words either
-    side, one stretch where they touch or overlap. The next escape is looked for after the
-    stretch so far, and a token is read back only to that stretch's end, so each character is
-    read a bounded number of times."""
+    side, one stretch where they touch or overlap. Every token holding an escape is visited
+    once, also in the words after another (its own words after count too), and read back only
+    to the end of the stretch so far, so each character is read a bounded number of times."""
     regions: list[tuple[int, int]] = []
     end = 0
     escape = _ESCAPE.search(text)
     while escape is not None:
         pos = escape.start()
         blank = _WS.search(text, pos, pos + _MAX_TOKEN)
-        right = _with_context_after(text, blank.start() if blank else min(len(text), pos + _MAX_TOKEN))
+        token_end = blank.start() if blank else min(len(text), pos + _MAX_TOKEN)
+        right = _with_context_after(text, token_end)
         left = pos
         if not regions or pos - _CONTEXT > end:
             while left > end and not text[left - 1].isspace() and pos - left < _MAX_TOKEN:
                 left -= 1
         if regions and left - _CONTEXT <= end:  # the words before it reach the last stretch
-            regions[-1] = (regions[-1][0], right)
+            regions[-1] = (regions[-1][0], max(end, right))
         else:
             regions.append((_with_context(text, left, end), right))
-        end = right
-        escape = _ESCAPE.search(text, right)
+        end = regions[-1][1]
+        escape = _ESCAPE.search(text, token_end)
     return regions
 
 
