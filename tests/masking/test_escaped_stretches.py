@@ -215,3 +215,18 @@ def test_a_value_past_a_window_end_is_redacted_from_answers(text: str, written: 
         guard = ResponseGuard(Vault(), "obfuscate", CONFIG)
         out = "".join(guard.feed(answer[i : i + size]) for i in range(0, len(answer), size))
         assert out + guard.flush() == whole
+
+
+# --- JSON inside JSON inside JSON --------------------------------------------------------------
+# One level reads one JSON encoding: `\\\"` is read as `\"` (the quote JSON escaped), not `\\"`,
+# so a credential in arguments encoded four times over is still read within three levels.
+
+
+@pytest.mark.parametrize("times", [1, 2, 3, 4])
+def test_a_credential_in_json_encoded_again_and_again_is_found(times: int) -> None:
+    text = json.dumps({"password": "hunter2xyz"})
+    for _ in range(times):
+        text = json.dumps({"args": text})
+    assert [(s.type, text[s.start : s.end]) for s in scan(text, CONFIG.detectors)] == [
+        ("SECRET", "hunter2xyz")
+    ]

@@ -48,8 +48,13 @@ _FORMS: Final = (
     r"|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}"
 )
 _ESCAPE: Final = re.compile(_FORMS + r"|\\[\\/nrt]")
-# The same, as one group: `split` hands back plain runs and escapes in turn.
-_DECODABLE: Final = re.compile(f"({_ESCAPE.pattern})")
+# JSON's escaped quote right after an escaped backslash: JSON inside JSON writes a quote as
+# `\\\"`, which reads as `\"` (as JSON reads it), not `\\"`, so `{\\\"password\\\": …}` is readable
+# one level down, not two. A lone `\"` stays: the detectors read it as the quote it stands for
+# (masking.detectors.secrets), so a JSON document pasted as text asks for no decoding, and its
+# quotes stay alike when its other characters are percent-encoded (`\%22password\%22 … \"`).
+# One group: `split` hands back plain runs and escapes in turn.
+_DECODABLE: Final = re.compile(f"({_ESCAPE.pattern}" + r'|(?<=\\\\)\\")')
 # JSON's escapes for line breaks and tabs: a JSON document pasted as text, or tool-call arguments,
 # write a multi-line address or a signature's name on its own line with them.
 _JSON_CHARS: Final = {"n": "\n", "r": "\r", "t": "\t"}
