@@ -46,8 +46,8 @@ def raw_spans(text: str, detectors: Iterable[Detector]) -> list[Span]:
 # Escapes inside escapes: a JSON string holding a value that was itself escaped (tool-call
 # arguments are JSON text inside JSON: `"jane\\u0040…"`, `{\\\"password\\\":…}`) takes
 # one level per encoding. Three levels cover an escaped value in a string literal inside JSON
-# (the caller escaped it, then json.dumps twice); each level decodes only
-# the tokens that hold an escape, a shorter text each time.
+# (the caller escaped it, then json.dumps twice); each level decodes only the stretches around
+# tokens that still hold an escape (masking.encoded), a shorter text each time.
 _ESCAPE_DEPTH: Final = 3
 
 

@@ -2,6 +2,22 @@
 tests/masking/test_hostile_inputs.py (a wide-margin guard) and bench/masking.py (the figures)."""
 
 SIZE = 100_000
+# Escapes in nearly every token: each level of decoding reads the whole text again.
+# bench/masking.py also prints the worst of these on its own.
+ESCAPE_DENSE = {
+    # JSON inside JSON (tool-call arguments), escaped one to three levels deep
+    "json_in_json": r"{\\\"password\\\": \\\"x\\\"}, " * (SIZE // 31),
+    "json_in_json_secrets": r"{\\\"password\\\": \\\"hunter2\\\"}, " * (SIZE // 37),
+    "json_thrice": '{%s"password%s": %s"x%s"}, '.replace("%s", "\\" * 7) * (SIZE // 47),
+    "mixed_levels": r"{\\\"email\\\": \\\"jane\\u0040x.io\\\", \"n\": \"a%40b.c\"} &#64; " * (SIZE // 67),
+    # escaped at signs, alone and in addresses
+    "u0040_dense": "\\u0040" * (SIZE // 6),
+    "u0040_emails": "jane\\u0040example.com " * (SIZE // 22),
+    "pct40_dense": "%40" * (SIZE // 3),
+    "pct40_emails": "bob%40example.com " * (SIZE // 18),
+    "amp64_dense": "&#64;" * (SIZE // 5),
+    "amp64_emails": "bob&#64;example.com " * (SIZE // 20),
+}
 HOSTILE = {
     "iban_runs": "DE89 " * (SIZE // 5),
     "iban_lower": "de89 3704 " * (SIZE // 10),
@@ -33,6 +49,9 @@ HOSTILE = {
     # escapes inside escapes (read three levels deep)
     "nested_escapes": "%25" + "25" * (SIZE // 2 - 2),
     "double_escapes": "\\\\u0041\\\\\\\\u0040" * (SIZE // 16),
+    # a JSON document pasted as text (its `\"` asks for no decoding)
+    "json_as_text": r"{\"password\": \"x\"}, " * (SIZE // 23),
+    **ESCAPE_DENSE,
     # the phone separators that must use one separator throughout a window
     "slashed_digits": "12/25/2024 " * (SIZE // 11),
     "spaced_dashes": "2015 - 2019 - " * (SIZE // 14),
