@@ -10,9 +10,8 @@ boundaries, and each piece is guarded as a whole (`process_piece`). A cut is a w
   a short all-caps group such as an IBAN's `WEST`) nothing multi-word can continue, so the cut
   is immediate; when a detector reads ordinary words as a value, no cut is immediate
   (`starts_with_words`), or, for names and addresses (`starts_with_capitals`), only one between
-  two lower-case words that are neither a joiner (`van`, `de`) nor within a cue word's window
-  nor among the first three words of a table cell that could hold a name (`_cell_head`), and
-  none after an `@` until the detectors judge a blank (`holds_after`). Such detectors
+  two lower-case words that are neither a joiner (`van`, `de`) nor within a cue word's window,
+  and none after an `@` until the detectors judge a blank (`holds_after`). Such detectors
   promise that every word of a finding starts with a capital (`masking.letters`) but those, and
   that no finding depends on text before such a cut; so the pieces on either side give the
   same findings guarded apart or together, which is what lets them be merged;
@@ -92,22 +91,6 @@ _KEYWORD_FIRST: Final = rf"(?i:{_KEYWORD_FIRST_LOWER})"
 # (`ResponseGuard._inert_end`) leave that test out of every word: about half its cost on prose.
 _KEYWORD_LOWERED: Final = re.compile(rf"(?={_KEYWORD_FIRST_LOWER})(?:{_KEYWORDS})")
 _SHORT_CAPS: Final = re.compile(r"[A-Z]{2,5}")
-# What opens a table cell for the name detector (`masking.detectors.names`): a comma, semicolon
-# or bar, or a line break (the normaliser reads U+0085, U+2028 and U+2029 as one).
-_LINE_BREAKS: Final = "\n\r\x85\u2028\u2029"
-# What opens a cell, then at most two words before the word being judged: a comma or semicolon
-# right before the cell, a bar or a line break and any blanks.
-_CELL_BEFORE: Final = re.compile(
-    rf"(?:[,;]|(?:\||[{_LINE_BREAKS}])(?:(?![{_LINE_BREAKS}])\s)*+)"
-    rf"(?P<cell>[\"']?+(?:[^\s,;|]++(?:(?![{_LINE_BREAKS}])\s)++){{0,2}}+)\Z"
-)
-# The cells the name detector reads, as the shadow of their first 64 characters starts: where
-# what has arrived ends inside one, it may still be one.
-_CELL_AHEAD: Final = re.compile(
-    r"[\"']?+[^\W\d_]{2,40}+(?: [^\W\d_]{1,40}+){1,2}+[\"']?+(?:[,;|\r\n]| \||\Z)"
-    r"|[\"']?+[^\W\d_]{1,40}+(?: [^\W\d_]{1,40}+){0,2}+ ?\Z"
-    r"|\"[^\W\d_]{2,40}+, ?+[^\W\d_]{0,40}+"
-)
 _DIGIT: Final = re.compile(r"\d")
 # The letters beyond ASCII that the detectors read as an ASCII capital, or not at all
 # (`masking.normalise`: fullwidth and mathematical capitals, Roman numerals, ligatures such as
@@ -161,14 +144,6 @@ def _inert_run(
     # Extended-A lower case, and the slow path decides there).
     first = r"[\"'(]?+[^\W\d_]" if not lower_only else rf"[\"'(]?+[{_LOWER}]"
     follow = r"(?=[^\s\[({<])" if not lower_only else rf"(?=[\"']?+[{_LOWER}])"
-    # ... and a run crosses a line break only into a line that cannot open with a cell holding a
-    # name (`ResponseGuard._cell_head`): one word and punctuation, or four words.
-    line = r"[^\W\d_]++(?:[,.;:!?]++ | [^\W\d_]++ [^\W\d_]++ [^\W\d_])"
-    blanks = (
-        r"\s++"
-        if not lower_only
-        else rf"(?:(?:(?![{_LINE_BREAKS}])\s)++(?![{_LINE_BREAKS}])|\s*?[{_LINE_BREAKS}]\s*+(?={line}))"
-    )
     follow += _JOINED_AHEAD
     # A keyword starts within a word's first 71 characters (words are at most 64 long here).
     keyword = rf"(?!\S{{0,70}}?(?={_KEYWORD_FIRST}){_KEYWORD})" if keywords else ""
@@ -179,7 +154,7 @@ def _inert_run(
     capitals = rf"(?![\"'(]?+(?:[A-Z]{{2,5}}+{folds})[,.;!?'\")\]]*+\s)"
     return re.compile(
         rf"(?:{keyword}{capitals}{cues}"
-        rf"{first}[^\W\d_]{{0,13}}+(?:['\u2019-][^\W\d_]{{1,14}}+){{0,3}}+[,.;!?'\")\]]{{0,4}}+{blanks}{follow}){repeat}"
+        rf"{first}[^\W\d_]{{0,13}}+(?:['\u2019-][^\W\d_]{{1,14}}+){{0,3}}+[,.;!?'\")\]]{{0,4}}+\s++{follow}){repeat}"
     )
 
 
@@ -312,7 +287,6 @@ class ResponseGuard:
                 and (self._cue is None or self._cue.search(buf, max(0, start - CONTEXT), start) is None)
                 and not self._held(s, start)
                 and not self._follows_digits(s, start)
-                and not (self.config.lower_cuts_only and self._cell_head(start))
             ):
                 end = self._inert_end(self._inert_run, start)
                 if end is not None and not self._opens_block(start, end):
@@ -447,25 +421,6 @@ class ResponseGuard:
             return False
         return _PLACEHOLDER_TOKEN.fullmatch(buf, start, end) is None  # a placeholder ends its value
 
-    def _cell_head(self, i: int) -> bool:
-        """Is the token at `i` one of the first three words of a table cell that may hold a
-        whole name (`masking.detectors.names` reads `7,jane doe,…`, `| jane doe |` and a name
-        alone on its line, with the delimiter as context)? Then no cut may fall between the
-        delimiter and the name's last word unasked. Decided from the text alone: the text before
-        `i` (the emitted context included) and the cell's first 64 characters, read as the
-        detector reads them (`_cell_ahead`)."""
-        before = self._buf[i - 128 : i] if i >= 128 else self._context[-128:] + self._buf[:i]
-        m = _CELL_BEFORE.search(before)
-        return m is not None and self._cell_ahead(i - (len(before) - m.start("cell")))
-
-    def _cell_ahead(self, a: int) -> bool:
-        """Could a cell starting at buf[a] hold a whole name: two or three words (or a quoted
-        "Surname, First") and then a delimiter, a line break or the end of what has arrived?"""
-        if a < 0:
-            return True  # starts in emitted text: cannot be read again, so assume it can
-        window = self._buf[a : a + LOOKAROUND]
-        return _CELL_AHEAD.match(window if window.isascii() else Shadow(window).text) is not None
-
     def _lower_word(self, token: str) -> bool:
         """An ordinary lower-case word, not one that joins the words of a value (`van`, `de`)."""
         return lower_start(token) and _EDGE_PUNCT.sub("", token).lower() not in self.config.joiners
@@ -513,21 +468,6 @@ class ResponseGuard:
         if c + 4 > len(buf):
             return None  # is the next word a spelled `at` or `dot`? (below)
         free = not cue_near and not (lower_only and self._held(s, c))
-        if lower_only and free:
-            # A table cell may hold a lower-case name (`masking.detectors.names`): never cut after
-            # its delimiter, nor inside its first two words, unasked.
-            # (A comma or semicolon with a blank after it, as prose writes them, opens no cell.)
-            inner = max(before.rfind(",", 0, len(before) - 1), before.rfind(";", 0, len(before) - 1))
-            free = not (
-                (inner != -1 and self._cell_ahead(q + inner + 1))
-                or (
-                    (before.endswith("|") or any(ch in _LINE_BREAKS for ch in buf[ws_start:c]))
-                    and self._cell_ahead(c)
-                )
-                or self._cell_head(q)
-            )
-        if lower_only and buf[c] == "|" and self._cell_head(q):
-            return _NO  # a name's last word and the bar that ends its cell stay together
         if (
             self.config.soft_cuts
             and whole_token

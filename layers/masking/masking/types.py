@@ -56,12 +56,10 @@ class Detector(Protocol):
     - `starts_with_words = True`: a finding may begin with, or join, ordinary words; the guard
       then asks the detectors at every blank;
     - `starts_with_capitals = True`: findings join words, but each word starts with a Latin
-      capital (`masking.letters`) or a digit, except words in `joiners`, words within 32
-      characters after one of `cue_words`, and the first three words of a table cell (after a
-      comma or semicolon with no blank after it, a bar or a line break, with that delimiter
-      as the finding's context), and no finding depends on text before a lower-case word that
-      is followed by another; the guard then cuts without asking only between two lower-case
-      words outside a cell's first three;
+      capital (`masking.letters`) or a digit, except words in `joiners` and words within 32
+      characters after one of `cue_words`, and no finding depends on text before a lower-case
+      word that is followed by another; the guard then cuts without asking only between two
+      lower-case words;
     - `cue_words`: words after which (within 32 characters) the guard always asks;
     - `holds_after`: strings after which the guard makes no unasked cut until the next cut the
       detectors judged (a name spelt by an email address is looked for after the address).

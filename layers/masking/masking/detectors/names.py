@@ -11,12 +11,7 @@ No language model: a name is found when something in the text says it is one.
 - An email address in the same text: `jane.doe@…` makes "Jane Doe" (and "Doe, Jane") a name
   wherever it appears, in any case, known to the gazetteer or not.
 - The gazetteer alone (`masking.gazetteer`): a capitalised first name followed by a capitalised
-  surname ("Jordan Smith"), with an optional middle initial or name.
-- A table cell that holds a whole name in lower case or capitals (`7,jane doe,…`, `7;"JANE
-  DOE";…`, `| jane doe |`, `"doe, jane"`): a first name and a surname, not both English words,
-  between the cell's delimiters (`,` `;` `|` or a line break; a comma or semicolon with no blank
-  after it, as CSV writes them). The delimiter before the name is the finding's context, so the
-  stream guard never separates them. Pairs that are ordinary
+  surname ("Jordan Smith"), with an optional middle initial or name. Pairs that are ordinary
   words ("Rose Garden", "Will Power"), runs holding a place or an organisation word ("Morgan
   Street", "Jackson Heights", "Johnson Controls Inc") and sentence-initial words ("Will Smith
   attend?") are left, as are runs of four capitalised words or more (titles and headings).
@@ -120,14 +115,6 @@ _CAP_RUN: Final = re.compile(
     rf"(?<![^\W_])(?<![-{_APOS}]){_CAP}(?: (?:[A-Z]\. )?{_CAP}){{1,5}}+(?![^\W_]|[-{_APOS}]\w)"
 )
 _TOKEN: Final = re.compile(r"[^ ]+")
-# A cell of two or three words, or a quoted "Surname, First", between a table's delimiters. The
-# delimiter is matched (not looked behind) and the one after is looked ahead to, so adjacent
-# cells are each found.
-_CELL_WORD = rf"{_LETTERS}{{2,40}}+"
-_CELL: Final = re.compile(
-    rf"(?:[,;\n]|\| ?)(?:([\"']?+)({_CELL_WORD}(?: {_CELL_WORD}){{1,2}}+)\1"
-    rf"|\"({_CELL_WORD}), ({_CELL_WORD})\")(?=[,;|\r\n]| \||\Z)"
-)
 
 
 class _Name(NamedTuple):
@@ -231,9 +218,8 @@ class PersonDetector:
     crosses_blanks = True
     # The stream guard's contract (masking.types.Detector): every word of a name starts with a
     # Latin capital, except particles (`joiners`), lower-case names within 32 characters after a
-    # name label (`cue_words`), names filling a table cell (the guard asks inside a cell's first
-    # three words, `ResponseGuard._cell_head`), and names spelt by an address, which are only
-    # looked for after it (`holds_after`); no rule looks back past a lower-case word.
+    # name label (`cue_words`), and names spelt by an address, which are only looked for after
+    # it (`holds_after`); no rule looks back past a lower-case word.
     starts_with_capitals = True
     joiners = PARTICLES
     holds_after = ("@",)
@@ -264,8 +250,6 @@ class PersonDetector:
             spans.extend(self._from_emails(text, gaz))
         for m in _CAP_RUN.finditer(text):
             spans.extend(self._bare(text, m, gaz))
-        if "," in text or ";" in text or "|" in text or "\n" in text:
-            spans.extend(self._cells(text, gaz))
         return spans
 
     # ------------------------------------------------------------------ reading a name
@@ -527,33 +511,6 @@ class PersonDetector:
                 b += 1
             out.append((a, b))
         return out
-
-    @staticmethod
-    def _cells(text: str, gaz: Gazetteer) -> list[Span]:
-        """Whole names in lower case or capitals that fill a table cell. No case tells a name
-        there, so the first name or the surname must be no English word ("rose garden", "will
-        power" are prose; "maria garcia" is a name) and the run no place or organisation, as
-        for a bare pair."""
-        spans: list[Span] = []
-        for m in _CELL.finditer(text):
-            if m.group(2) is not None:
-                start, end = m.span(2)
-                written = m.group(2).split(" ")
-                order = written
-            else:
-                start, end = m.start(3) - 1, m.end(4) + 1  # the quotes: "Doe, Jane" is one value
-                written = [m.group(3), m.group(4)]
-                order = [m.group(4), m.group(3)]
-            if not (all(w.islower() for w in written) or all(w.isupper() for w in written)):
-                continue  # capitalised cells are read as bare names are
-            words = [fold(w) for w in order]
-            if (words[0] in gaz.words and words[-1] in gaz.words) or any(
-                w in NOT_PERSON or w in PLACE_WORDS or w in PLACE_PREFIXES for w in words
-            ):
-                continue
-            if PersonDetector._full_name(words, gaz):
-                spans.append(Span(PERSON, start, end, "cell", " ".join(words).lower(), m.start()))
-        return spans
 
     @staticmethod
     def _full_name(words: list[str], gaz: Gazetteer) -> bool:
